@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Runs a TypeScript entry point with tsx's loader, so no build step is needed.
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { register } from 'tsx/esm/api';
+
+register();
+const entry = process.argv[2];
+if (!entry) {
+  console.error('usage: run-ts.js FILE.ts [args…]');
+  process.exit(2);
+}
+process.argv.splice(2, 1);
+await import(pathToFileURL(resolve(entry)).href);

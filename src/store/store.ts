@@ -1,0 +1,71 @@
+// The Store interface: everything linkbroker keeps durably. The file implementation uses
+// cPanel's own layout (file-store.ts); a networked store can implement the same interface.
+
+/** Public fields of a link exactly as given to create_integration_link (cPanel stores strings). */
+export const LINK_PUBLIC_FIELDS = [
+  'autologin_token_url',
+  'base64_png_image',
+  'group_id',
+  'hide',
+  'implements',
+  'label',
+  'order',
+  'subscriber_unique_id',
+  'url',
+] as const;
+export type LinkPublicField = (typeof LINK_PUBLIC_FIELDS)[number];
+
+/** The `.userconfig` contents: only the fields that were given. */
+export type LinkUserConfig = Partial<Record<LinkPublicField, string>>;
+
+/** The `group_ID.userconfig` contents. */
+export interface GroupConfig {
+  label: string;
+  order: string;
+}
+
+export interface Account {
+  user: string;
+  domain: string;
+  /** Creation time, seconds since the epoch. */
+  created: number;
+}
+
+export interface Store {
+  /** Creates the layout if missing and finishes or discards interrupted writes. */
+  init(): Promise<void>;
+
+  getAccount(user: string): Promise<Account | undefined>;
+  listAccounts(): Promise<Account[]>;
+  /** Returns false (and writes nothing) when the account exists already. */
+  createAccount(account: Account): Promise<boolean>;
+  /** Removes the account with all its links and groups; false when it did not exist. */
+  removeAccount(user: string): Promise<boolean>;
+
+  /** Creates or replaces a link whole: both files change together or not at all. */
+  putLink(user: string, app: string, config: LinkUserConfig, token: string): Promise<void>;
+  getLink(user: string, app: string): Promise<LinkUserConfig | undefined>;
+  getLinkToken(user: string, app: string): Promise<string | undefined>;
+  /** Replaces the token of an existing link; false (nothing written) when the link is missing. */
+  updateLinkToken(user: string, app: string, token: string): Promise<boolean>;
+  /** Removes both files (user file first); false when the link did not exist. */
+  removeLink(user: string, app: string): Promise<boolean>;
+  /** App names of the user's links, sorted by code point. */
+  listLinks(user: string): Promise<string[]>;
+
+  putGroup(user: string, groupId: string, group: GroupConfig): Promise<void>;
+  getGroup(user: string, groupId: string): Promise<GroupConfig | undefined>;
+  removeGroup(user: string, groupId: string): Promise<boolean>;
+  /** Group ids of the user's custom groups, sorted by code point. */
+  listGroups(user: string): Promise<string[]>;
+}
+
+/** Thrown for a name that cannot be a path component, before any file-system call. */
+export class StoreNameError extends Error {
+  override name = 'StoreNameError';
+}
+
+/** Thrown when the on-disk layout is not what the store wrote (a symlink, a non-directory). */
+export class StoreIntegrityError extends Error {
+  override name = 'StoreIntegrityError';
+}
