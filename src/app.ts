@@ -1,0 +1,56 @@
+// createApp(deps) → the one Hono app: the WHM API, and later the pages and the broker routes.
+// One onError and one notFound; nothing here listens (see server.ts).
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import type { Logger } from './log.ts';
+import type { Store } from './store/store.ts';
+import type { RootCredentials } from './whm/auth.ts';
+import { failure } from './whm/envelope.ts';
+import { whmFunctions } from './whm/functions/index.ts';
+import { internalErrorReason } from './whm/registry.ts';
+import { createWhmRoutes } from './whm/routes.ts';
+import type { Throttle } from './whm/throttle.ts';
+
+export interface AppDeps {
+  store: Store;
+  logger: Logger;
+  now: () => number;
+  root: RootCredentials;
+  throttle: Throttle;
+  trustedProxies: readonly string[];
+  maxBodyBytes: number;
+}
+
+const CPSESS = '/:cpsess{cpsess[0-9]+}';
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const whm = createWhmRoutes({ ...deps, functions: whmFunctions });
+  app.route('/json-api', whm);
+  app.route(`${CPSESS}/json-api`, whm);
+
+  app.notFound((c) => {
+    if (c.req.path.includes('/json-api/')) {
+      return c.json(failure('', 'There is no such API endpoint.'), 404);
+    }
+    return c.text('Not found', 404);
+  });
+
+  app.onError((error, c) => {
+    const requestId = randomUUID();
+    deps.logger.error('unhandled error', {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      error: `${error.name}: ${error.message}`,
+      stack: error.stack,
+    });
+    if (c.req.path.includes('/json-api/')) {
+      const command = c.req.path.split('/json-api/')[1] ?? '';
+      return c.json(failure(command, internalErrorReason(requestId)), 200);
+    }
+    return c.text(`Something went wrong (request id ${requestId}).`, 500);
+  });
+
+  return app;
+}

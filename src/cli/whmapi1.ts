@@ -1,0 +1,42 @@
+// `linkbroker whmapi1 FUNCTION key=value…`: runs a WHM API 1 function directly on the data dir,
+// without HTTP, and prints the JSON envelope — like cPanel's own whmapi1.
+import { resolve } from 'node:path';
+import { createLogger } from '../log.ts';
+import { createFileStore } from '../store/file-store.ts';
+import type { WhmArgs } from '../whm/args.ts';
+import { whmFunctions } from '../whm/functions/index.ts';
+import { runWhmFunction } from '../whm/registry.ts';
+import { configOrExit } from './serve.ts';
+
+export function parseKeyValues(pairs: string[]): WhmArgs | string {
+  const args: WhmArgs = Object.create(null);
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return `argument “${pair}” is not of the form key=value`;
+    const key = pair.slice(0, eq);
+    if (!Object.hasOwn(args, key)) args[key] = pair.slice(eq + 1);
+  }
+  return args;
+}
+
+export async function runWhmapi1(argv: string[]): Promise<number> {
+  const [name, ...pairs] = argv;
+  if (!name || name.startsWith('-')) {
+    console.error('usage: linkbroker whmapi1 FUNCTION [key=value…]');
+    return 2;
+  }
+  const args = parseKeyValues(pairs);
+  if (typeof args === 'string') {
+    console.error(`linkbroker whmapi1: ${args}`);
+    return 2;
+  }
+  const config = configOrExit();
+  if (!config) return 1;
+  // Logs go to stderr so that stdout is exactly the JSON envelope.
+  const logger = createLogger((line) => process.stderr.write(`${line}\n`));
+  const store = createFileStore({ dataDir: resolve(config.dataDir), logger });
+  await store.init();
+  const envelope = await runWhmFunction(whmFunctions, { store, logger, now: Date.now }, name, args);
+  console.log(JSON.stringify(envelope, null, 2));
+  return envelope.metadata.result === 1 ? 0 : 1;
+}

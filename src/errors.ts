@@ -1,0 +1,35 @@
+// The error taxonomy shared by every layer. Domain code throws these; the WHM envelope, the UAPI
+// result and the pages map them to answers in one place each. Anything else is "internal".
+
+/** A parameter broke a rule; `message` is the one sentence shown to the caller. */
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+}
+
+/** The thing asked for does not exist (unknown user, link, function). */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+/** The request conflicts with what exists (duplicate account). */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
+/** Errors whose message is written for the caller and may be shown as is. */
+export type PublicError = ValidationError | NotFoundError | ConflictError;
+
+export function isPublicError(error: unknown): error is PublicError {
+  return (
+    error instanceof ValidationError ||
+    error instanceof NotFoundError ||
+    error instanceof ConflictError
+  );
+}
+
+/** Quotes a caller-supplied value for a message: bounded length, no control characters. */
+export function quote(value: string): string {
+  const clean = value.replace(/[\p{Cc}]/gu, '\uFFFD');
+  const chars = [...clean];
+  return `“${chars.length > 64 ? `${chars.slice(0, 64).join('')}…` : clean}”`;
+}

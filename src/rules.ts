@@ -1,0 +1,72 @@
+// Parameter rules as zod schemas whose messages are the WHM `reason` sentences. Every API
+// parameter is built from these, so one rule always reads the same way everywhere.
+import { z } from 'zod';
+import { ValidationError } from './errors.ts';
+
+const CONTROL = /\p{Cc}/u;
+const IDENTIFIER = /^[A-Za-z0-9_-]+$/;
+
+export const q = (name: string) => `The “${name}” parameter`;
+
+/** Number of Unicode code points (what a person counts as characters). */
+export const charCount = (value: string) => {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+};
+
+/** A string parameter: required (or optional) with a clear message when absent. */
+export function str(name: string) {
+  return z.string({
+    error: (issue) =>
+      issue.input === undefined ? `${q(name)} is required.` : `${q(name)} must be a string.`,
+  });
+}
+
+/** 1–max characters, no control characters. */
+export function text(name: string, max: number) {
+  return str(name)
+    .refine((v) => v.length > 0, { message: `${q(name)} must not be empty.`, abort: true })
+    .refine((v) => charCount(v) <= max, {
+      message: `${q(name)} may be at most ${max} characters long.`,
+      abort: true,
+    })
+    .refine((v) => !CONTROL.test(v), `${q(name)} must not contain control characters.`);
+}
+
+/** 1–max characters of A-Z a-z 0-9 _ - . */
+export function identifier(name: string, max = 64) {
+  return str(name)
+    .refine((v) => v.length > 0, { message: `${q(name)} must not be empty.`, abort: true })
+    .refine((v) => v.length <= max, {
+      message: `${q(name)} may be at most ${max} characters long.`,
+      abort: true,
+    })
+    .refine((v) => IDENTIFIER.test(v), `${q(name)} may contain only letters, digits, “_” and “-”.`);
+}
+
+/** An integer written in decimal, optionally negative, e.g. "-5" or "99999". */
+export function integerString(name: string, min = Number.MIN_SAFE_INTEGER) {
+  const rule =
+    min > Number.MIN_SAFE_INTEGER
+      ? `${q(name)} must be a whole number of at least ${min}.`
+      : `${q(name)} must be an integer.`;
+  return str(name)
+    .refine((v) => /^-?\d{1,15}$/.test(v) && Number(v) >= min, rule)
+    .transform((v) => String(Number(v)));
+}
+
+/** "0" or "1". */
+export function flag(name: string) {
+  return str(name).refine((v) => v === '0' || v === '1', `${q(name)} must be 0 or 1.`);
+}
+
+/** Validates `args` against `schema`, throwing the first broken rule as a ValidationError. */
+export function parseParams<S extends z.ZodType>(
+  schema: S,
+  args: Record<string, string>,
+): z.output<S> {
+  const result = schema.safeParse(args);
+  if (result.success) return result.data;
+  throw new ValidationError(result.error.issues[0]?.message ?? 'The parameters are not valid.');
+}

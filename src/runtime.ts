@@ -1,0 +1,42 @@
+// Builds everything the app and the CLI need from the configuration: the store (initialised,
+// interrupted writes recovered), the root credentials and the throttle.
+import { resolve } from 'node:path';
+import type { AppDeps } from './app.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import { createFileStore } from './store/file-store.ts';
+import { loadOrCreateSecrets } from './store/secrets.ts';
+import { createThrottle } from './whm/throttle.ts';
+
+export interface Runtime {
+  deps: AppDeps;
+  /** Secrets generated on this start, to be printed once. */
+  generated: { rootPassword?: string; rootToken?: string };
+  continuationKey: Buffer;
+}
+
+export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const dataDir = resolve(config.dataDir);
+  const store = createFileStore({ dataDir, logger });
+  await store.init();
+  const given: { rootPassword?: string; rootToken?: string } = {};
+  if (config.rootPassword !== undefined) given.rootPassword = config.rootPassword;
+  if (config.rootToken !== undefined) given.rootToken = config.rootToken;
+  const secrets = await loadOrCreateSecrets(dataDir, given);
+  return {
+    deps: {
+      store,
+      logger,
+      now: Date.now,
+      root: { passwordHash: secrets.rootPasswordHash, tokenHash: secrets.rootTokenHash },
+      throttle: createThrottle({
+        maxFailures: config.authMaxFailures,
+        windowMs: config.authWindowMs,
+      }),
+      trustedProxies: config.trustedProxies,
+      maxBodyBytes: config.maxBodyBytes,
+    },
+    generated: secrets.generated,
+    continuationKey: secrets.continuationKey,
+  };
+}

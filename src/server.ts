@@ -1,0 +1,37 @@
+// Reads the configuration, builds the app and listens. Nothing else.
+import { type ServerType, serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import { createRuntime, type Runtime } from './runtime.ts';
+
+export interface RunningServer {
+  url: string;
+  runtime: Runtime;
+  server: ServerType;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const runtime = await createRuntime(config, logger);
+  const app = createApp(runtime.deps);
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(s),
+    );
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    url: config.publicUrl ?? `http://${host}:${port}`,
+    runtime,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+  };
+}

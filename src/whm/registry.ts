@@ -1,0 +1,67 @@
+// Runs a WHM API 1 function by name and turns its result or error into the envelope. Shared by
+// the HTTP transport and the `whmapi1` CLI, so both answer exactly alike.
+import { randomUUID } from 'node:crypto';
+import { isPublicError, quote } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+import type { WhmArgs } from './args.ts';
+import { checkApiVersion } from './args.ts';
+import { failure, success, type WhmEnvelope } from './envelope.ts';
+
+export interface WhmDeps {
+  store: Store;
+  logger: Logger;
+  now: () => number;
+}
+
+/** A function's answer: `data` (omitted when undefined) and extra metadata. */
+export interface WhmOutput {
+  data?: unknown;
+  metadata?: Record<string, unknown>;
+}
+
+export interface WhmFunction {
+  name: string;
+  run(args: WhmArgs, deps: WhmDeps): Promise<WhmOutput>;
+}
+
+export const defineWhmFunction = (name: string, run: WhmFunction['run']): WhmFunction => ({
+  name,
+  run,
+});
+
+export type WhmFunctions = ReadonlyMap<string, WhmFunction>;
+
+export function unknownFunctionReason(name: string): string {
+  return `Unknown app (${quote(name)}) requested for this version (1) of the API.`;
+}
+
+/** The reason shown for an unexpected error: only the request id, never internals. */
+export function internalErrorReason(requestId: string): string {
+  return `An internal error occurred; the server log has the details under request id ${requestId}.`;
+}
+
+export async function runWhmFunction(
+  functions: WhmFunctions,
+  deps: WhmDeps,
+  name: string,
+  args: WhmArgs,
+  requestId: string = randomUUID(),
+): Promise<WhmEnvelope> {
+  const fn = functions.get(name);
+  if (!fn) return failure(name, unknownFunctionReason(name));
+  try {
+    checkApiVersion(args);
+    const { data, metadata } = await fn.run(args, deps);
+    return success(name, data, metadata);
+  } catch (error) {
+    if (isPublicError(error)) return failure(name, error.message);
+    deps.logger.error('whm function failed', {
+      requestId,
+      command: name,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    return failure(name, internalErrorReason(requestId));
+  }
+}

@@ -1,0 +1,84 @@
+// The WHM API 1 HTTP transport: /json-api/FUNCTION (also under a /cpsessNNN prefix), with
+// authentication, failure throttling and a body limit in front of the function registry.
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { clientAddress } from '../client-address.ts';
+import { ValidationError } from '../errors.ts';
+import { parseWhmArgs } from './args.ts';
+import { authenticate, type RootCredentials } from './auth.ts';
+import { failure, type WhmEnvelope } from './envelope.ts';
+import { runWhmFunction, type WhmDeps, type WhmFunctions } from './registry.ts';
+import type { Throttle } from './throttle.ts';
+
+export interface WhmRouteDeps extends WhmDeps {
+  functions: WhmFunctions;
+  root: RootCredentials;
+  throttle: Throttle;
+  trustedProxies: readonly string[];
+  maxBodyBytes: number;
+}
+
+const ACCESS_DENIED = 'Access denied';
+
+export function createWhmRoutes(deps: WhmRouteDeps): Hono {
+  const whm = new Hono();
+
+  whm.use('/:function', async (c, next) => {
+    const command = c.req.param('function');
+    const address = clientAddress(c, deps.trustedProxies);
+    const waitMs = deps.throttle.blockedFor(address);
+    if (waitMs > 0) {
+      c.header('Retry-After', String(Math.ceil(waitMs / 1000)));
+      return c.json(failure(command, 'Too many failed login attempts; try again later.'), 429);
+    }
+    const auth = authenticate(c.req.header('authorization'), deps.root);
+    if (auth === 'ok') return next();
+    if (auth === 'missing') {
+      c.header('WWW-Authenticate', 'Basic realm="linkbroker WHM", charset="UTF-8"');
+      return c.json(failure(command, ACCESS_DENIED), 401);
+    }
+    deps.throttle.recordFailure(address);
+    return c.json(failure(command, ACCESS_DENIED), 403);
+  });
+
+  whm.use(
+    '/:function',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      // The unread rest of the body makes the connection unusable: close it.
+      onError: (c) =>
+        c.json(
+          failure(
+            c.req.param('function') ?? '',
+            `The request body is larger than the limit of ${deps.maxBodyBytes} bytes.`,
+          ),
+          413,
+          { Connection: 'close' },
+        ),
+    }),
+  );
+
+  whm.on(['GET', 'POST'], '/:function', async (c) => {
+    const command = c.req.param('function');
+    const requestId = randomUUID();
+    let envelope: WhmEnvelope;
+    try {
+      const body = c.req.method === 'POST' ? await c.req.text() : undefined;
+      const url = c.req.url;
+      const queryStart = url.indexOf('?');
+      const args = parseWhmArgs(
+        queryStart < 0 ? '' : url.slice(queryStart + 1),
+        c.req.header('content-type'),
+        body,
+      );
+      envelope = await runWhmFunction(deps.functions, deps, command, args, requestId);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      envelope = failure(command, error.message);
+    }
+    return c.json(envelope);
+  });
+
+  return whm;
+}

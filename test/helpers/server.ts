@@ -1,0 +1,71 @@
+// Starts the real server on 127.0.0.1 port 0 with a fresh data dir, capturing every log line.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.ts';
+import { createMemoryLogger } from '../../src/log.ts';
+import { type RunningServer, startServer } from '../../src/server.ts';
+
+export const ROOT_PASSWORD = 'correct horse battery staple'.replaceAll(' ', '-');
+export const ROOT_TOKEN = 'ROOTTOKEN0123456789ABCDEFGHIJKLMNOP';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  logs: string[];
+  /** Headers that authenticate as root with the API token. */
+  auth: Record<string, string>;
+  whm(fn: string, args?: Record<string, string>, init?: RequestInit): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'linkbroker-test-'));
+  const logger = createMemoryLogger();
+  const config = loadConfig({
+    PORT: '0',
+    LINKBROKER_DATA_DIR: dataDir,
+    LINKBROKER_ROOT_PASSWORD: ROOT_PASSWORD,
+    LINKBROKER_ROOT_TOKEN: ROOT_TOKEN,
+    ...env,
+  });
+  const running = await startServer(config, logger);
+  const auth = { authorization: `whm root:${ROOT_TOKEN}` };
+  return {
+    ...running,
+    dataDir,
+    logs: logger.lines,
+    auth,
+    whm: (fn, args = {}, init = {}) =>
+      fetch(`${running.url}/json-api/${fn}`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ 'api.version': '1', ...args }).toString(),
+        ...init,
+      }),
+    async stop() {
+      await running.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every file under `dir` with its contents, for "nothing was written" comparisons. */
+export async function snapshot(dir: string): Promise<Record<string, string>> {
+  const { readdir, readFile, lstat } = await import('node:fs/promises');
+  const out: Record<string, string> = {};
+  const walk = async (d: string, prefix: string) => {
+    for (const name of (await readdir(d)).sort()) {
+      const path = join(d, name);
+      const info = await lstat(path);
+      if (info.isDirectory()) await walk(path, `${prefix}${name}/`);
+      else out[`${prefix}${name}`] = info.isFile() ? await readFile(path, 'utf8') : '<link>';
+    }
+  };
+  await walk(dir, '');
+  return out;
+}
+
+/** A parsed JSON answer, loosely typed for assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: tests inspect arbitrary JSON shapes.
+export type Json = any;
+export const json = (res: Response): Promise<Json> => res.json() as Promise<Json>;

@@ -1,0 +1,204 @@
+// The WHM API 1 transport over real sockets: encodings, envelopes, authentication, throttling,
+// the body limit and the answers for unknown functions and unexpected errors.
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  json,
+  ROOT_PASSWORD,
+  ROOT_TOKEN,
+  startTestServer,
+  type TestServer,
+} from './helpers/server.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ LINKBROKER_AUTH_MAX_FAILURES: '5' });
+});
+afterAll(() => server.stop());
+
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+describe('encodings', () => {
+  it('GET with a query string', async () => {
+    const res = await fetch(
+      `${server.url}/json-api/createacct?api.version=1&username=getuser&domain=get.example.com`,
+      {
+        headers: server.auth,
+      },
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await json(res)).toEqual({
+      data: { user: 'getuser', domain: 'get.example.com' },
+      metadata: { command: 'createacct', reason: 'OK', result: 1, version: 1 },
+    });
+  });
+
+  it('POST with a form body (what @cpanel/api sends)', async () => {
+    const res = await server.whm('createacct', {
+      username: 'formuser',
+      domain: 'form.example.com',
+    });
+    expect((await json(res)).metadata).toMatchObject({ result: 1, command: 'createacct' });
+  });
+
+  it('POST with a JSON body, numbers and api.version among the keys', async () => {
+    const res = await fetch(`${server.url}/json-api/createacct`, {
+      method: 'POST',
+      headers: { ...server.auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ 'api.version': 1, username: 'jsonuser', domain: 'json.example.com' }),
+    });
+    expect((await json(res)).metadata.result).toBe(1);
+  });
+
+  it('accepts the /cpsessNNNNNNNNNN prefix of cPanel session URLs', async () => {
+    const res = await fetch(`${server.url}/cpsess0123456789/json-api/listaccts?api.version=1`, {
+      headers: server.auth,
+    });
+    const body = await json(res);
+    expect(body.metadata.result).toBe(1);
+    expect(body.data.acct.map((a: { user: string }) => a.user)).toContain('getuser');
+  });
+
+  it('treats a missing api.version as 1 and refuses any other version', async () => {
+    const ok = await fetch(`${server.url}/json-api/listaccts`, { headers: server.auth });
+    expect((await json(ok)).metadata.result).toBe(1);
+    const bad = await fetch(`${server.url}/json-api/listaccts?api.version=2`, {
+      headers: server.auth,
+    });
+    expect(bad.status).toBe(200);
+    expect((await json(bad)).metadata).toEqual({
+      command: 'listaccts',
+      result: 0,
+      version: 1,
+      reason: 'The “api.version” parameter must be 1: this server implements WHM API 1 (got “2”).',
+    });
+  });
+
+  it('answers invalid JSON, non-object JSON and nested values with result 0, not HTTP 500', async () => {
+    for (const [body, reason] of [
+      ['{nope', 'The request body is not valid JSON.'],
+      ['[1,2]', 'The JSON request body must be an object of argument names to values.'],
+      ['{"username":{"a":1}}', 'The argument “username” must be a string or a number.'],
+    ] as const) {
+      const res = await fetch(`${server.url}/json-api/createacct`, {
+        method: 'POST',
+        headers: { ...server.auth, 'content-type': 'application/json' },
+        body,
+      });
+      expect(res.status).toBe(200);
+      expect((await json(res)).metadata).toMatchObject({ result: 0, reason });
+    }
+  });
+
+  it('refuses an unsupported body type with a reason naming it', async () => {
+    const res = await fetch(`${server.url}/json-api/listaccts`, {
+      method: 'POST',
+      headers: { ...server.auth, 'content-type': 'text/xml' },
+      body: '<a/>',
+    });
+    expect((await json(res)).metadata.reason).toMatch(/“text\/xml” is not supported/);
+  });
+
+  it('answers an unknown function with result 0 (HTTP 200), like WHM', async () => {
+    const res = await server.whm('no_such_function');
+    expect(res.status).toBe(200);
+    expect((await json(res)).metadata).toEqual({
+      command: 'no_such_function',
+      result: 0,
+      version: 1,
+      reason: 'Unknown app (“no_such_function”) requested for this version (1) of the API.',
+    });
+  });
+
+  it('limits the request body size with HTTP 413', async () => {
+    const res = await fetch(`${server.url}/json-api/listaccts`, {
+      method: 'POST',
+      headers: { ...server.auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `x=${'a'.repeat(3 * 1024 * 1024)}`,
+    });
+    expect(res.status).toBe(413);
+    expect((await json(res)).metadata).toMatchObject({ result: 0, command: 'listaccts' });
+  });
+});
+
+describe('authentication', () => {
+  it('accepts Basic root:PASSWORD and whm root:TOKEN', async () => {
+    for (const authorization of [
+      basic('root', ROOT_PASSWORD),
+      `whm root:${ROOT_TOKEN}`,
+      `WHM root:${ROOT_TOKEN}`,
+    ]) {
+      const res = await fetch(`${server.url}/json-api/listaccts`, { headers: { authorization } });
+      expect((await json(res)).metadata.result).toBe(1);
+    }
+  });
+
+  it('answers 401 with WWW-Authenticate when no credentials are sent', async () => {
+    const res = await fetch(`${server.url}/json-api/listaccts`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Basic /);
+    expect((await json(res)).metadata).toMatchObject({ result: 0, reason: 'Access denied' });
+  });
+
+  it('answers 403 with the same body whichever part is wrong', async () => {
+    // From another loopback address so that these failures do not throttle the other tests.
+    const agents = [
+      new Agent({ localAddress: '127.0.0.3' }),
+      new Agent({ localAddress: '127.0.0.4' }),
+    ];
+    const bodies = new Set<string>();
+    for (const [i, authorization] of [
+      basic('root', 'wrong-password'),
+      basic('admin', ROOT_PASSWORD),
+      `whm root:${ROOT_TOKEN}x`,
+      `whm alice:${ROOT_TOKEN}`,
+      `whm root:${ROOT_PASSWORD}`,
+      basic('root', ROOT_TOKEN),
+      'Bearer abc',
+    ].entries()) {
+      const res = await request(`${server.url}/json-api/listaccts`, {
+        headers: { authorization },
+        dispatcher: agents[i % 2],
+      });
+      expect(res.statusCode).toBe(403);
+      bodies.add(await res.body.text());
+    }
+    expect([...bodies]).toEqual([
+      '{"metadata":{"command":"listaccts","reason":"Access denied","result":0,"version":1}}',
+    ]);
+    await Promise.all(agents.map((a) => a.close()));
+  });
+
+  it('throttles an address after too many failures without affecting other addresses', async () => {
+    const attacker = new Agent({ localAddress: '127.0.0.2' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await request(`${server.url}/json-api/listaccts`, {
+        headers: { authorization: basic('root', `guess-${i}`) },
+        dispatcher: attacker,
+      });
+      statuses.push(res.statusCode);
+      if (res.statusCode === 429) {
+        const retryAfter = Number(res.headers['retry-after']);
+        expect(retryAfter).toBeGreaterThan(0);
+        expect(retryAfter).toBeLessThanOrEqual(300);
+      }
+      await res.body.dump();
+    }
+    // The limit is 5 here: the 6th failure starts the block.
+    expect(statuses).toEqual([403, 403, 403, 403, 403, 403, 429]);
+    // Even correct credentials wait while the address is blocked…
+    const blocked = await request(`${server.url}/json-api/listaccts`, {
+      headers: server.auth,
+      dispatcher: attacker,
+    });
+    expect(blocked.statusCode).toBe(429);
+    await blocked.body.dump();
+    // …and another address is not affected.
+    const other = await fetch(`${server.url}/json-api/listaccts`, { headers: server.auth });
+    expect(other.status).toBe(200);
+    await attacker.close();
+  });
+});
