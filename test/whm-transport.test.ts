@@ -160,7 +160,7 @@ describe('authentication', () => {
     ].entries()) {
       const res = await request(`${server.url}/json-api/listaccts`, {
         headers: { authorization },
-        dispatcher: agents[i % 2],
+        dispatcher: agents[i % 2] as Agent,
       });
       expect(res.statusCode).toBe(403);
       bodies.add(await res.body.text());

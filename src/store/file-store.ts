@@ -1,0 +1,496 @@
+// The embedded Store: cPanel's own layout (integration/links/USER/APP.userconfig + .adminconfig)
+// under the data dir, every write durable, a link's two files replaced as a pair via an intent.
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { quote } from '../errors.ts';
+import { createLogger, type Logger } from '../log.ts';
+import {
+  assertReplaceable,
+  checkDir,
+  ensureDir,
+  errorCode,
+  fsyncDir,
+  isTempName,
+  lstatOrUndefined,
+  readFileNoFollow,
+  unlinkIfExists,
+  writeFileAtomic,
+  writeTempFile,
+} from './atomic-file.ts';
+import { createKeyedMutex, createKeyedSharedLock } from './locks.ts';
+import {
+  type Account,
+  type GroupConfig,
+  LINK_PUBLIC_FIELDS,
+  type LinkUserConfig,
+  type Store,
+  StoreIntegrityError,
+  StoreNameError,
+} from './store.ts';
+
+export interface FileStoreOptions {
+  dataDir: string;
+  logger?: Logger;
+}
+
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const INTENT = /^\.([A-Za-z0-9_-]{1,64})\.intent$/;
+const USERCONFIG = '.userconfig';
+const ADMINCONFIG = '.adminconfig';
+const GROUP_PREFIX = 'group_';
+const MODE = {
+  integrationDir: 0o751,
+  userDir: 0o750,
+  userconfig: 0o644,
+  adminconfig: 0o600,
+  accountsDir: 0o750,
+  account: 0o640,
+  intent: 0o600,
+} as const;
+
+function checkName(kind: string, name: string): void {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new StoreNameError(`invalid ${kind} name ${quote(String(name))}`);
+  }
+}
+
+function checkUser(user: string): void {
+  checkName('user', user);
+  // A leading '-' would read as an option to any shell tool an operator runs on the dir.
+  if (user.startsWith('-')) throw new StoreNameError(`invalid user name ${quote(user)}`);
+}
+
+function checkApp(app: string): void {
+  checkName('app', app);
+  if (app.startsWith(GROUP_PREFIX)) {
+    throw new StoreNameError(`app name ${quote(app)} would collide with a group file`);
+  }
+}
+
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** cPanel-style pretty JSON: 2-space indent, keys sorted, trailing newline. */
+function prettyJson(value: Record<string, unknown>): string {
+  const sorted = Object.fromEntries(Object.entries(value).sort(([a], [b]) => byCodePoint(a, b)));
+  return `${JSON.stringify(sorted, null, 2)}\n`;
+}
+
+/** cPanel writes strings, but a copied server's files may hold numbers: read both as strings. */
+function asString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+function pickUserConfig(source: Record<string, unknown>): LinkUserConfig {
+  const config: LinkUserConfig = {};
+  for (const field of LINK_PUBLIC_FIELDS) {
+    const value = asString(source[field]);
+    if (value !== undefined) config[field] = value;
+  }
+  return config;
+}
+
+interface Rename {
+  from: string;
+  to: string;
+}
+
+/** The renames an intent may name: only this app's two files, only from their own temp files. */
+function parseIntent(data: unknown, app: string): Rename[] | undefined {
+  const renames = (data as { renames?: unknown } | undefined)?.renames;
+  if (!Array.isArray(renames) || renames.length === 0 || renames.length > 2) return undefined;
+  const targets = [`${app}${ADMINCONFIG}`, `${app}${USERCONFIG}`];
+  const valid = renames.every(
+    (r: Partial<Rename>) =>
+      typeof r?.from === 'string' &&
+      typeof r.to === 'string' &&
+      targets.includes(r.to) &&
+      isTempName(r.from) &&
+      r.from.startsWith(`.${r.to}.tmp-`),
+  );
+  return valid ? (renames as Rename[]) : undefined;
+}
+
+/** Creates the file store; call init() once before anything else. */
+export function createFileStore({ dataDir, logger = createLogger() }: FileStoreOptions): Store {
+  const integrationDir = join(dataDir, 'integration');
+  const linksDir = join(integrationDir, 'links');
+  const accountsDir = join(dataDir, 'accounts');
+  const withMutex = createKeyedMutex();
+  // Per user: link and group writes share it, removeAccount and recovery take it alone.
+  const withUserLock = createKeyedSharedLock();
+
+  const linkPaths = (dir: string, app: string) => ({
+    user: join(dir, `${app}${USERCONFIG}`),
+    admin: join(dir, `${app}${ADMINCONFIG}`),
+    intent: join(dir, `.${app}.intent`),
+  });
+  const groupPath = (dir: string, groupId: string) =>
+    join(dir, `${GROUP_PREFIX}${groupId}${USERCONFIG}`);
+  const accountPath = (user: string) => join(accountsDir, `${user}.json`);
+
+  /** The user's directory, every component checked not to be a symlink; undefined if missing. */
+  async function existingUserDir(user: string): Promise<string | undefined> {
+    if (!(await checkDir(integrationDir)) || !(await checkDir(linksDir))) return undefined;
+    const dir = join(linksDir, user);
+    return (await checkDir(dir)) ? dir : undefined;
+  }
+
+  async function createUserDir(user: string): Promise<string> {
+    await ensureDir(integrationDir, MODE.integrationDir);
+    await ensureDir(linksDir, MODE.integrationDir);
+    const dir = join(linksDir, user);
+    await ensureDir(dir, MODE.userDir);
+    return dir;
+  }
+
+  /** A JSON object from a file; a corrupt file counts as missing (and is logged), never a crash. */
+  async function readJsonObject(path: string): Promise<Record<string, unknown> | undefined> {
+    const raw = await readFileNoFollow(path);
+    if (raw === undefined) return undefined;
+    try {
+      const data: unknown = JSON.parse(raw.toString('utf8'));
+      if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
+        return data as Record<string, unknown>;
+      }
+    } catch {
+      // fall through to the warning
+    }
+    logger.warn('store: ignoring a corrupt file', { path });
+    return undefined;
+  }
+
+  function writeLink<T>(user: string, app: string, fn: () => Promise<T>): Promise<T> {
+    return withUserLock(user, false, () => withMutex(`link/${user}/${app}`, fn));
+  }
+
+  async function applyIntent(dir: string, intentPath: string, renames: Rename[]): Promise<void> {
+    for (const { from, to } of renames) {
+      try {
+        await rename(join(dir, from), join(dir, to));
+      } catch (error) {
+        // Already renamed before the interruption.
+        if (errorCode(error) !== 'ENOENT') throw error;
+      }
+    }
+    await fsyncDir(dir);
+    await unlinkIfExists(intentPath);
+    await fsyncDir(dir);
+  }
+
+  /** Rolls forward an intent left by an interrupted (or failed) putLink of this app. */
+  async function settleIntent(dir: string, app: string): Promise<void> {
+    const { intent } = linkPaths(dir, app);
+    const raw = await readFileNoFollow(intent);
+    if (raw === undefined) return;
+    let data: unknown;
+    try {
+      data = JSON.parse(raw.toString('utf8'));
+    } catch {
+      data = undefined;
+    }
+    const renames = parseIntent(data, app);
+    if (renames) return applyIntent(dir, intent, renames);
+    logger.warn('store: discarding an invalid intent file', { path: intent });
+    await unlinkIfExists(intent);
+    await fsyncDir(dir);
+  }
+
+  /** After a crash: finish committed link writes, drop uncommitted temps and orphan admin files. */
+  async function recoverUserDir(dir: string): Promise<void> {
+    for (const name of await readdir(dir)) {
+      const app = INTENT.exec(name)?.[1];
+      if (app !== undefined) await settleIntent(dir, app);
+    }
+    const names = await readdir(dir);
+    const present = new Set(names);
+    let changed = false;
+    for (const name of names) {
+      const orphanAdmin =
+        name.endsWith(ADMINCONFIG) &&
+        !name.startsWith('.') &&
+        !present.has(`${name.slice(0, -ADMINCONFIG.length)}${USERCONFIG}`);
+      if (!isTempName(name) && !orphanAdmin) continue;
+      try {
+        changed = (await unlinkIfExists(join(dir, name))) || changed;
+        if (orphanAdmin)
+          logger.info('store: removed an admin file without its user file', { name });
+      } catch (error) {
+        logger.warn('store: could not remove a leftover file', { name, code: errorCode(error) });
+      }
+    }
+    if (changed) await fsyncDir(dir);
+  }
+
+  async function removeAccountTemps(): Promise<void> {
+    let changed = false;
+    for (const name of await readdir(accountsDir)) {
+      if (isTempName(name)) changed = (await unlinkIfExists(join(accountsDir, name))) || changed;
+    }
+    if (changed) await fsyncDir(accountsDir);
+  }
+
+  /** Removes a user's links dir: pending intents, then every user file, then the rest. */
+  async function removeUserDir(dir: string): Promise<void> {
+    const names = await readdir(dir);
+    // Intents first, so nothing removed below can be rolled forward again after a crash.
+    for (const name of names.filter((n) => INTENT.test(n))) await unlinkIfExists(join(dir, name));
+    for (const name of names.filter((n) => n.endsWith(USERCONFIG) && !n.startsWith('.'))) {
+      await unlinkIfExists(join(dir, name));
+    }
+    await fsyncDir(dir);
+    await rm(dir, { recursive: true, force: true });
+    await fsyncDir(linksDir);
+  }
+
+  async function listNames(user: string, accept: (name: string) => string | undefined) {
+    const dir = await existingUserDir(user);
+    if (!dir) return [];
+    const names: string[] = [];
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const name = accept(entry.name);
+      if (name === undefined || !NAME.test(name)) continue;
+      if (entry.isFile()) names.push(name);
+      else logger.warn('store: ignoring a non-file entry', { user, name: entry.name });
+    }
+    return names.sort(byCodePoint);
+  }
+
+  function parseAccount(data: Record<string, unknown> | undefined, user: string, path: string) {
+    if (data === undefined) return undefined;
+    const { domain, created } = data;
+    if (data.user === user && typeof domain === 'string' && typeof created === 'number') {
+      return { user, domain, created } satisfies Account;
+    }
+    logger.warn('store: ignoring an invalid account file', { path });
+    return undefined;
+  }
+
+  return {
+    async init() {
+      await mkdir(dataDir, { recursive: true, mode: 0o750 });
+      await ensureDir(integrationDir, MODE.integrationDir);
+      await ensureDir(linksDir, MODE.integrationDir);
+      await ensureDir(accountsDir, MODE.accountsDir);
+      await removeAccountTemps();
+      for (const entry of await readdir(linksDir, { withFileTypes: true })) {
+        const user = entry.name;
+        if (!NAME.test(user) || user.startsWith('-') || !entry.isDirectory()) {
+          logger.warn('store: ignoring an unexpected entry in the links dir', { name: user });
+          continue;
+        }
+        try {
+          await withUserLock(user, true, () => recoverUserDir(join(linksDir, user)));
+        } catch (error) {
+          if (!(error instanceof StoreIntegrityError)) throw error;
+          logger.warn('store: could not recover a user dir', { user, error: error.message });
+        }
+      }
+    },
+
+    async getAccount(user) {
+      checkUser(user);
+      if (!(await checkDir(accountsDir))) return undefined;
+      const path = accountPath(user);
+      return parseAccount(await readJsonObject(path), user, path);
+    },
+
+    async listAccounts() {
+      if (!(await checkDir(accountsDir))) return [];
+      const accounts: Account[] = [];
+      for (const entry of await readdir(accountsDir, { withFileTypes: true })) {
+        const user = entry.name.endsWith('.json') ? entry.name.slice(0, -5) : '';
+        if (!entry.isFile() || !NAME.test(user) || user.startsWith('-')) continue;
+        const path = accountPath(user);
+        const account = parseAccount(await readJsonObject(path), user, path);
+        if (account) accounts.push(account);
+      }
+      return accounts.sort((a, b) => byCodePoint(a.user, b.user));
+    },
+
+    async createAccount(account) {
+      checkUser(account.user);
+      const { user, domain, created } = account;
+      return withUserLock(user, true, async () => {
+        await ensureDir(accountsDir, MODE.accountsDir);
+        const path = accountPath(user);
+        if (await lstatOrUndefined(path)) return false;
+        await writeFileAtomic(path, prettyJson({ user, domain, created }), MODE.account);
+        return true;
+      });
+    },
+
+    async removeAccount(user) {
+      checkUser(user);
+      return withUserLock(user, true, async () => {
+        const dir = await existingUserDir(user);
+        if (dir) await removeUserDir(dir);
+        if (!(await checkDir(accountsDir))) return false;
+        const existed = await unlinkIfExists(accountPath(user));
+        if (existed) await fsyncDir(accountsDir);
+        return existed;
+      });
+    },
+
+    async putLink(user, app, config, token) {
+      checkUser(user);
+      checkApp(app);
+      const userJson = prettyJson(pickUserConfig(config));
+      const adminJson = prettyJson({ token });
+      await writeLink(user, app, async () => {
+        const dir = await createUserDir(user);
+        const paths = linkPaths(dir, app);
+        await assertReplaceable(paths.user);
+        await assertReplaceable(paths.admin);
+        await settleIntent(dir, app);
+        const temps: string[] = [];
+        try {
+          temps.push(await writeTempFile(paths.admin, adminJson, MODE.adminconfig));
+          temps.push(await writeTempFile(paths.user, userJson, MODE.userconfig));
+          // The temp files' entries must be durable before an intent that names them is.
+          await fsyncDir(dir);
+        } catch (error) {
+          for (const temp of temps) await unlinkIfExists(temp).catch(() => {});
+          throw error;
+        }
+        const [adminTemp = '', userTemp = ''] = temps.map((t) => t.slice(dir.length + 1));
+        const renames: Rename[] = [
+          { from: adminTemp, to: `${app}${ADMINCONFIG}` },
+          { from: userTemp, to: `${app}${USERCONFIG}` },
+        ];
+        // Once the intent is durable the write is committed: init() would roll it forward.
+        try {
+          await writeFileAtomic(paths.intent, prettyJson({ renames }), MODE.intent);
+        } catch (error) {
+          if (!(await lstatOrUndefined(paths.intent))) {
+            for (const temp of temps) await unlinkIfExists(temp).catch(() => {});
+          }
+          throw error;
+        }
+        await applyIntent(dir, paths.intent, renames);
+      });
+    },
+
+    async getLink(user, app) {
+      checkUser(user);
+      checkApp(app);
+      const dir = await existingUserDir(user);
+      if (!dir) return undefined;
+      const data = await readJsonObject(linkPaths(dir, app).user);
+      return data && pickUserConfig(data);
+    },
+
+    async getLinkToken(user, app) {
+      checkUser(user);
+      checkApp(app);
+      const dir = await existingUserDir(user);
+      if (!dir) return undefined;
+      const paths = linkPaths(dir, app);
+      const data = await readJsonObject(paths.admin);
+      if (data === undefined) return undefined;
+      if (typeof data.token !== 'string') {
+        logger.warn('store: ignoring an admin file without a token', { path: paths.admin });
+        return undefined;
+      }
+      // Checked after reading: deletes remove the user file first, so the link existed when read.
+      return (await lstatOrUndefined(paths.user)) ? data.token : undefined;
+    },
+
+    async updateLinkToken(user, app, token) {
+      checkUser(user);
+      checkApp(app);
+      return writeLink(user, app, async () => {
+        const dir = await existingUserDir(user);
+        if (!dir) return false;
+        const paths = linkPaths(dir, app);
+        await settleIntent(dir, app);
+        const stats = await lstatOrUndefined(paths.user);
+        if (!stats) return false;
+        if (!stats.isFile()) throw new StoreIntegrityError(`not a regular file: ${paths.user}`);
+        await writeFileAtomic(paths.admin, prettyJson({ token }), MODE.adminconfig);
+        return true;
+      });
+    },
+
+    async removeLink(user, app) {
+      checkUser(user);
+      checkApp(app);
+      return writeLink(user, app, async () => {
+        const dir = await existingUserDir(user);
+        if (!dir) return false;
+        const paths = linkPaths(dir, app);
+        await assertReplaceable(paths.user);
+        await assertReplaceable(paths.admin);
+        await settleIntent(dir, app);
+        const existed = await unlinkIfExists(paths.user);
+        // The user file must be gone durably before the admin file: never a token-less link.
+        if (existed) await fsyncDir(dir);
+        if (await unlinkIfExists(paths.admin)) await fsyncDir(dir);
+        return existed;
+      });
+    },
+
+    async listLinks(user) {
+      checkUser(user);
+      return listNames(user, (name) =>
+        name.endsWith(USERCONFIG) && !name.startsWith('.') && !name.startsWith(GROUP_PREFIX)
+          ? name.slice(0, -USERCONFIG.length)
+          : undefined,
+      );
+    },
+
+    async putGroup(user, groupId, group) {
+      checkUser(user);
+      checkName('group', groupId);
+      const json = prettyJson({ label: group.label, order: group.order });
+      await withUserLock(user, false, () =>
+        withMutex(`group/${user}/${groupId}`, async () => {
+          const dir = await createUserDir(user);
+          await writeFileAtomic(groupPath(dir, groupId), json, MODE.userconfig);
+        }),
+      );
+    },
+
+    async getGroup(user, groupId) {
+      checkUser(user);
+      checkName('group', groupId);
+      const dir = await existingUserDir(user);
+      if (!dir) return undefined;
+      const path = groupPath(dir, groupId);
+      const data = await readJsonObject(path);
+      if (data === undefined) return undefined;
+      const label = asString(data.label);
+      if (label === undefined) {
+        logger.warn('store: ignoring a group file without a label', { path });
+        return undefined;
+      }
+      return { label, order: asString(data.order) ?? '' } satisfies GroupConfig;
+    },
+
+    async removeGroup(user, groupId) {
+      checkUser(user);
+      checkName('group', groupId);
+      return withUserLock(user, false, () =>
+        withMutex(`group/${user}/${groupId}`, async () => {
+          const dir = await existingUserDir(user);
+          if (!dir) return false;
+          const path = groupPath(dir, groupId);
+          await assertReplaceable(path);
+          const existed = await unlinkIfExists(path);
+          if (existed) await fsyncDir(dir);
+          return existed;
+        }),
+      );
+    },
+
+    async listGroups(user) {
+      checkUser(user);
+      return listNames(user, (name) =>
+        name.startsWith(GROUP_PREFIX) && name.endsWith(USERCONFIG)
+          ? name.slice(GROUP_PREFIX.length, -USERCONFIG.length)
+          : undefined,
+      );
+    },
+  };
+}

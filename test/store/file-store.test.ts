@@ -1,0 +1,434 @@
+// The file store against real temp dirs: cPanel layout, modes, replace semantics, name
+// validation, symlink refusal, concurrency and start-up recovery.
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryLogger, silentLogger } from '../../src/log.ts';
+import { createFileStore } from '../../src/store/file-store.ts';
+import { type Store, StoreIntegrityError, StoreNameError } from '../../src/store/store.ts';
+import { listTree, makeStoreTempDir, modeOf, removeStoreTempDirs } from '../helpers/store-fs.ts';
+
+let dataDir: string;
+let store: Store;
+const linkDir = (user: string) => join(dataDir, 'integration', 'links', user);
+const read = (path: string) => readFile(path, 'utf8');
+
+beforeEach(async () => {
+  dataDir = await makeStoreTempDir();
+  store = createFileStore({ dataDir, logger: silentLogger });
+  await store.init();
+});
+afterEach(removeStoreTempDirs);
+
+describe.each([
+  ['the default umask', undefined],
+  ['umask 000', 0o000],
+  ['umask 077', 0o077],
+])('layout and modes with %s', (_label, umask) => {
+  let saved: number | undefined;
+  beforeEach(() => {
+    if (umask !== undefined) saved = process.umask(umask);
+  });
+  afterEach(() => {
+    if (saved !== undefined) process.umask(saved);
+    saved = undefined;
+  });
+
+  it('writes cPanel file names, pretty sorted JSON and exact modes', async () => {
+    const fresh = join(await makeStoreTempDir(), 'data');
+    const s = createFileStore({ dataDir: fresh, logger: silentLogger });
+    await s.init();
+    await s.createAccount({ user: 'bob', domain: 'bob.example', created: 1700000000 });
+    await s.putLink(
+      'bob',
+      'wp_toolkit',
+      { url: 'https://p.example/', label: 'WP', order: '2' },
+      'T1',
+    );
+    await s.putGroup('bob', 'tools', { label: 'Tools', order: '5' });
+
+    const dir = join(fresh, 'integration', 'links', 'bob');
+    expect(await read(join(dir, 'wp_toolkit.userconfig'))).toBe(
+      '{\n  "label": "WP",\n  "order": "2",\n  "url": "https://p.example/"\n}\n',
+    );
+    expect(await read(join(dir, 'wp_toolkit.adminconfig'))).toBe('{\n  "token": "T1"\n}\n');
+    expect(await read(join(dir, 'group_tools.userconfig'))).toBe(
+      '{\n  "label": "Tools",\n  "order": "5"\n}\n',
+    );
+    expect(JSON.parse(await read(join(fresh, 'accounts', 'bob.json')))).toEqual({
+      user: 'bob',
+      domain: 'bob.example',
+      created: 1700000000,
+    });
+
+    expect(await modeOf(join(fresh, 'integration'))).toBe(0o751);
+    expect(await modeOf(join(fresh, 'integration', 'links'))).toBe(0o751);
+    expect(await modeOf(dir)).toBe(0o750);
+    expect(await modeOf(join(dir, 'wp_toolkit.userconfig'))).toBe(0o644);
+    expect(await modeOf(join(dir, 'wp_toolkit.adminconfig'))).toBe(0o600);
+    expect(await modeOf(join(dir, 'group_tools.userconfig'))).toBe(0o644);
+    expect(await modeOf(join(fresh, 'accounts'))).toBe(0o750);
+    expect(await modeOf(join(fresh, 'accounts', 'bob.json'))).toBe(0o640);
+    // Nothing but the files themselves: no temp or intent file is left behind.
+    expect(await readdir(dir)).toEqual([
+      'group_tools.userconfig',
+      'wp_toolkit.adminconfig',
+      'wp_toolkit.userconfig',
+    ]);
+
+    // Replacing and token updates keep the modes too.
+    await s.putLink('bob', 'wp_toolkit', { label: 'WP2' }, 'T2');
+    expect(await s.updateLinkToken('bob', 'wp_toolkit', 'T3')).toBe(true);
+    expect(await modeOf(join(dir, 'wp_toolkit.userconfig'))).toBe(0o644);
+    expect(await modeOf(join(dir, 'wp_toolkit.adminconfig'))).toBe(0o600);
+  });
+});
+
+describe('links', () => {
+  it('reads back what was put and replaces a link whole', async () => {
+    await store.putLink(
+      'bob',
+      'app1',
+      { label: 'Old', url: 'https://old/', hide: '1', group_id: 'g', order: '3' },
+      'old-token',
+    );
+    expect(await store.getLink('bob', 'app1')).toEqual({
+      label: 'Old',
+      url: 'https://old/',
+      hide: '1',
+      group_id: 'g',
+      order: '3',
+    });
+    expect(await store.getLinkToken('bob', 'app1')).toBe('old-token');
+
+    await store.putLink('bob', 'app1', { label: 'New', url: 'https://new/' }, 'new-token');
+    expect(await store.getLink('bob', 'app1')).toEqual({ label: 'New', url: 'https://new/' });
+    expect(await store.getLinkToken('bob', 'app1')).toBe('new-token');
+    expect(await read(join(linkDir('bob'), 'app1.userconfig'))).not.toContain('Old');
+  });
+
+  it('writes only the public fields, never other keys', async () => {
+    const config = { label: 'L', token: 'leak', extra: 'x' } as unknown as Record<string, string>;
+    await store.putLink('bob', 'app1', config, 'secret');
+    expect(JSON.parse(await read(join(linkDir('bob'), 'app1.userconfig')))).toEqual({ label: 'L' });
+  });
+
+  it('updateLinkToken replaces only the token, and refuses a missing link', async () => {
+    expect(await store.updateLinkToken('bob', 'app1', 'x')).toBe(false);
+    expect(await listTree(dataDir)).toEqual([
+      'accounts/ 750',
+      'integration/ 751',
+      'integration/links/ 751',
+    ]);
+
+    await store.putLink('bob', 'other', { label: 'O' }, 't');
+    const before = await listTree(dataDir);
+    expect(await store.updateLinkToken('bob', 'app1', 'x')).toBe(false);
+    expect(await listTree(dataDir)).toEqual(before);
+
+    await store.putLink('bob', 'app1', { label: 'L' }, 'one');
+    const userFile = await read(join(linkDir('bob'), 'app1.userconfig'));
+    expect(await store.updateLinkToken('bob', 'app1', 'two')).toBe(true);
+    expect(await store.getLinkToken('bob', 'app1')).toBe('two');
+    expect(await read(join(linkDir('bob'), 'app1.userconfig'))).toBe(userFile);
+  });
+
+  it('removes both files and reports whether the link existed', async () => {
+    await store.putLink('bob', 'app1', { label: 'L' }, 't');
+    await store.putLink('bob', 'app2', { label: 'L' }, 't');
+    expect(await store.removeLink('bob', 'app1')).toBe(true);
+    expect(await store.removeLink('bob', 'app1')).toBe(false);
+    expect(await store.removeLink('nobody', 'app1')).toBe(false);
+    expect(await store.getLink('bob', 'app1')).toBeUndefined();
+    expect(await store.getLinkToken('bob', 'app1')).toBeUndefined();
+    expect(await readdir(linkDir('bob'))).toEqual(['app2.adminconfig', 'app2.userconfig']);
+  });
+
+  it('lists links and groups sorted by code point, skipping other files', async () => {
+    for (const app of ['b', 'B', 'a_1', 'Z-9', 'a']) await store.putLink('bob', app, {}, 't');
+    await store.putGroup('bob', 'zz', { label: 'Z', order: '1' });
+    await store.putGroup('bob', 'AA', { label: 'A', order: '2' });
+    await writeFile(join(linkDir('bob'), '.hidden.userconfig'), '{}');
+    await writeFile(join(linkDir('bob'), 'bad name.userconfig'), '{}');
+    await writeFile(join(linkDir('bob'), 'notes.txt'), 'x');
+    expect(await store.listLinks('bob')).toEqual(['B', 'Z-9', 'a', 'a_1', 'b']);
+    expect(await store.listGroups('bob')).toEqual(['AA', 'zz']);
+    expect(await store.listLinks('nobody')).toEqual([]);
+    expect(await store.listGroups('nobody')).toEqual([]);
+  });
+
+  it('reads a cPanel-style userconfig with numbers, ignoring unknown keys', async () => {
+    await mkdir(linkDir('bob'), { recursive: true });
+    await writeFile(
+      join(linkDir('bob'), 'legacy.userconfig'),
+      JSON.stringify({ label: 'Legacy', order: 7, hide: 0, url: 'https://x/', unknown: { a: 1 } }),
+    );
+    await writeFile(join(linkDir('bob'), 'legacy.adminconfig'), '{"token":"abc"}');
+    await writeFile(join(linkDir('bob'), 'group_g.userconfig'), '{"label":"G","order":3}');
+    expect(await store.getLink('bob', 'legacy')).toEqual({
+      label: 'Legacy',
+      order: '7',
+      hide: '0',
+      url: 'https://x/',
+    });
+    expect(await store.getLinkToken('bob', 'legacy')).toBe('abc');
+    expect(await store.getGroup('bob', 'g')).toEqual({ label: 'G', order: '3' });
+    expect(await store.listLinks('bob')).toEqual(['legacy']);
+  });
+
+  it('treats a corrupt file as missing and logs a warning', async () => {
+    const logger = createMemoryLogger();
+    const s = createFileStore({ dataDir, logger });
+    await mkdir(linkDir('bob'), { recursive: true });
+    await writeFile(join(linkDir('bob'), 'app1.userconfig'), '{"label": "tru');
+    await writeFile(join(linkDir('bob'), 'app1.adminconfig'), '[1,2]');
+    await writeFile(join(linkDir('bob'), 'group_g.userconfig'), 'null');
+    expect(await s.getLink('bob', 'app1')).toBeUndefined();
+    expect(await s.getLinkToken('bob', 'app1')).toBeUndefined();
+    expect(await s.getGroup('bob', 'g')).toBeUndefined();
+    const warnings = logger.lines.map((l) => JSON.parse(l)).filter((l) => l.level === 'warn');
+    expect(warnings).toHaveLength(3);
+    // A corrupt link can be repaired by writing it again.
+    await s.putLink('bob', 'app1', { label: 'fixed' }, 'tok');
+    expect(await s.getLink('bob', 'app1')).toEqual({ label: 'fixed' });
+  });
+
+  it('serialises 50 concurrent writes to one link: the pair always matches', async () => {
+    const writes = Array.from({ length: 50 }, (_, i) =>
+      store.putLink('bob', 'app1', { label: `label-${i}` }, `token-${i}`),
+    );
+    await Promise.all(writes);
+    const label = (await store.getLink('bob', 'app1'))?.label;
+    const token = await store.getLinkToken('bob', 'app1');
+    expect(label?.slice('label-'.length)).toBe(token?.slice('token-'.length));
+    expect(label).toBe('label-49');
+    expect(await readdir(linkDir('bob'))).toEqual(['app1.adminconfig', 'app1.userconfig']);
+  });
+
+  it('runs writes to different links in parallel without interference', async () => {
+    const apps = Array.from({ length: 20 }, (_, i) => `app${i}`);
+    await Promise.all(apps.map((app) => store.putLink('bob', app, { label: app }, `t-${app}`)));
+    for (const app of apps) {
+      expect(await store.getLink('bob', app)).toEqual({ label: app });
+      expect(await store.getLinkToken('bob', app)).toBe(`t-${app}`);
+    }
+  });
+});
+
+describe('groups and accounts', () => {
+  it('puts, gets and removes groups', async () => {
+    await store.putGroup('bob', 'g1', { label: 'One', order: '1' });
+    await store.putGroup('bob', 'g1', { label: 'Uno', order: '2' });
+    expect(await store.getGroup('bob', 'g1')).toEqual({ label: 'Uno', order: '2' });
+    expect(await store.removeGroup('bob', 'g1')).toBe(true);
+    expect(await store.removeGroup('bob', 'g1')).toBe(false);
+    expect(await store.getGroup('bob', 'g1')).toBeUndefined();
+  });
+
+  it('creates accounts once, lists them sorted and removes them with their links', async () => {
+    expect(await store.createAccount({ user: 'zed', domain: 'z.example', created: 2 })).toBe(true);
+    expect(await store.createAccount({ user: 'amy', domain: 'a.example', created: 1 })).toBe(true);
+    expect(await store.createAccount({ user: 'amy', domain: 'other', created: 9 })).toBe(false);
+    expect(await store.getAccount('amy')).toEqual({ user: 'amy', domain: 'a.example', created: 1 });
+    expect(await store.getAccount('nobody')).toBeUndefined();
+    expect((await store.listAccounts()).map((a) => a.user)).toEqual(['amy', 'zed']);
+
+    await store.putLink('amy', 'app1', { label: 'L' }, 't');
+    await store.putGroup('amy', 'g', { label: 'G', order: '1' });
+    await store.putLink('zed', 'app1', { label: 'L' }, 't');
+    expect(await store.removeAccount('amy')).toBe(true);
+    expect(await store.removeAccount('amy')).toBe(false);
+    expect(await store.getAccount('amy')).toBeUndefined();
+    expect(await store.listLinks('amy')).toEqual([]);
+    expect(await readdir(join(dataDir, 'integration', 'links'))).toEqual(['zed']);
+    expect(await readdir(join(dataDir, 'accounts'))).toEqual(['zed.json']);
+  });
+
+  it('lets removeAccount wait for link writes already running, and vice versa', async () => {
+    await store.createAccount({ user: 'amy', domain: 'a.example', created: 1 });
+    const writes = Array.from({ length: 10 }, (_, i) => store.putLink('amy', `a${i}`, {}, 't'));
+    const removal = store.removeAccount('amy');
+    const after = store.putLink('amy', 'late', { label: 'late' }, 't');
+    await Promise.all([...writes, removal, after]);
+    expect(await removal).toBe(true);
+    expect(await store.listLinks('amy')).toEqual(['late']);
+  });
+});
+
+describe('name validation', () => {
+  const bad = ['../x', 'a/b', 'a\0b', 'x'.repeat(10 * 1024), '', '.', '..', 'a b', 'é'];
+
+  it.each(bad.map((name) => [JSON.stringify(name).slice(0, 20), name]))(
+    'refuses %s everywhere before touching the disk',
+    async (_label, name) => {
+      const before = await listTree(dataDir);
+      const calls: (() => Promise<unknown>)[] = [
+        () => store.getAccount(name),
+        () => store.createAccount({ user: name, domain: 'd', created: 1 }),
+        () => store.removeAccount(name),
+        () => store.putLink(name, 'app', {}, 't'),
+        () => store.putLink('bob', name, {}, 't'),
+        () => store.getLink(name, 'app'),
+        () => store.getLink('bob', name),
+        () => store.getLinkToken('bob', name),
+        () => store.updateLinkToken('bob', name, 't'),
+        () => store.removeLink('bob', name),
+        () => store.listLinks(name),
+        () => store.putGroup('bob', name, { label: 'l', order: '1' }),
+        () => store.putGroup(name, 'g', { label: 'l', order: '1' }),
+        () => store.getGroup('bob', name),
+        () => store.removeGroup('bob', name),
+        () => store.listGroups(name),
+      ];
+      for (const call of calls) await expect(call()).rejects.toBeInstanceOf(StoreNameError);
+      expect(await listTree(dataDir)).toEqual(before);
+    },
+  );
+
+  it('refuses a user starting with "-" and an app named like a group file', async () => {
+    const before = await listTree(dataDir);
+    await expect(store.putLink('-rf', 'app', {}, 't')).rejects.toBeInstanceOf(StoreNameError);
+    await expect(store.putLink('bob', 'group_x', {}, 't')).rejects.toBeInstanceOf(StoreNameError);
+    await expect(store.getLink('bob', 'group_x')).rejects.toBeInstanceOf(StoreNameError);
+    expect(await listTree(dataDir)).toEqual(before);
+    // '-' inside an app name or a user name is fine, as is a 64-character name.
+    await store.putLink('a-b', '-app', {}, 't');
+    await store.putLink('bob', 'x'.repeat(64), {}, 't');
+    await expect(store.putLink('bob', 'x'.repeat(65), {}, 't')).rejects.toBeInstanceOf(
+      StoreNameError,
+    );
+  });
+});
+
+describe('symlinks are never followed', () => {
+  it('refuses a user dir that is a symlink, leaving its target untouched', async () => {
+    const outside = await makeStoreTempDir('linkbroker-outside-');
+    await symlink(outside, linkDir('bob'));
+    await expect(store.putLink('bob', 'app', { label: 'L' }, 't')).rejects.toBeInstanceOf(
+      StoreIntegrityError,
+    );
+    await expect(store.putGroup('bob', 'g', { label: 'L', order: '1' })).rejects.toBeInstanceOf(
+      StoreIntegrityError,
+    );
+    await expect(store.getLink('bob', 'app')).rejects.toBeInstanceOf(StoreIntegrityError);
+    await expect(store.listLinks('bob')).rejects.toBeInstanceOf(StoreIntegrityError);
+    await expect(store.removeAccount('bob')).rejects.toBeInstanceOf(StoreIntegrityError);
+    expect(await readdir(outside)).toEqual([]);
+  });
+
+  it('refuses integration/ or integration/links/ being a symlink', async () => {
+    for (const rel of ['integration', 'integration/links']) {
+      const dir = join(await makeStoreTempDir(), 'data');
+      const outside = await makeStoreTempDir('linkbroker-outside-');
+      await mkdir(dirname(join(dir, rel)), { recursive: true });
+      await symlink(outside, join(dir, rel));
+      const s = createFileStore({ dataDir: dir, logger: silentLogger });
+      await expect(s.init()).rejects.toBeInstanceOf(StoreIntegrityError);
+      await expect(s.putLink('bob', 'app', {}, 't')).rejects.toBeInstanceOf(StoreIntegrityError);
+      expect(await readdir(outside)).toEqual([]);
+    }
+  });
+
+  it('refuses target files that are symlinks, leaving their targets untouched', async () => {
+    const outside = join(await makeStoreTempDir('linkbroker-outside-'), 'victim');
+    await writeFile(outside, 'precious');
+    await store.putLink('bob', 'other', {}, 't');
+    await symlink(outside, join(linkDir('bob'), 'app.userconfig'));
+    await symlink(outside, join(linkDir('bob'), 'tok.adminconfig'));
+    await writeFile(join(linkDir('bob'), 'tok.userconfig'), '{}');
+    await symlink(outside, join(linkDir('bob'), 'group_g.userconfig'));
+    const before = await listTree(dataDir);
+
+    const refused: (() => Promise<unknown>)[] = [
+      () => store.putLink('bob', 'app', { label: 'L' }, 't'),
+      () => store.getLink('bob', 'app'),
+      () => store.removeLink('bob', 'app'),
+      () => store.putLink('bob', 'tok', { label: 'L' }, 't'),
+      () => store.updateLinkToken('bob', 'tok', 'new'),
+      () => store.getLinkToken('bob', 'tok'),
+      () => store.putGroup('bob', 'g', { label: 'L', order: '1' }),
+      () => store.getGroup('bob', 'g'),
+      () => store.removeGroup('bob', 'g'),
+    ];
+    for (const call of refused) await expect(call()).rejects.toBeInstanceOf(StoreIntegrityError);
+    expect(await read(outside)).toBe('precious');
+    expect(await listTree(dataDir)).toEqual(before);
+  });
+});
+
+describe('init() recovery', () => {
+  const tmp = (name: string) => `.${name}.tmp-0123456789abcdef`;
+
+  it('rolls a committed write forward from its intent', async () => {
+    await store.putLink('bob', 'app', { label: 'old' }, 'old');
+    const dir = linkDir('bob');
+    await writeFile(join(dir, tmp('app.adminconfig')), '{"token":"new"}');
+    await writeFile(join(dir, tmp('app.userconfig')), '{"label":"new"}');
+    const renames = [
+      { from: tmp('app.adminconfig'), to: 'app.adminconfig' },
+      { from: tmp('app.userconfig'), to: 'app.userconfig' },
+    ];
+    await writeFile(join(dir, '.app.intent'), JSON.stringify({ renames }));
+    await createFileStore({ dataDir, logger: silentLogger }).init();
+    expect(await store.getLink('bob', 'app')).toEqual({ label: 'new' });
+    expect(await store.getLinkToken('bob', 'app')).toBe('new');
+    expect(await readdir(dir)).toEqual(['app.adminconfig', 'app.userconfig']);
+  });
+
+  it('finishes an intent whose admin rename was already done', async () => {
+    const dir = linkDir('bob');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'app.adminconfig'), '{"token":"new"}');
+    await writeFile(join(dir, tmp('app.userconfig')), '{"label":"new"}');
+    const renames = [
+      { from: tmp('app.adminconfig'), to: 'app.adminconfig' },
+      { from: tmp('app.userconfig'), to: 'app.userconfig' },
+    ];
+    await writeFile(join(dir, '.app.intent'), JSON.stringify({ renames }));
+    await store.init();
+    expect(await store.getLink('bob', 'app')).toEqual({ label: 'new' });
+    expect(await store.getLinkToken('bob', 'app')).toBe('new');
+    expect(await readdir(dir)).toEqual(['app.adminconfig', 'app.userconfig']);
+  });
+
+  it('drops an intent whose temp files are gone, and an intent naming foreign files', async () => {
+    await store.putLink('bob', 'app', { label: 'kept' }, 'kept');
+    const dir = linkDir('bob');
+    const renames = [{ from: tmp('app.userconfig'), to: 'app.userconfig' }];
+    await writeFile(join(dir, '.app.intent'), JSON.stringify({ renames }));
+    await writeFile(join(dir, tmp('x.userconfig')), '{"label":"evil"}');
+    await writeFile(
+      join(dir, '.x.intent'),
+      JSON.stringify({ renames: [{ from: tmp('x.userconfig'), to: 'app.userconfig' }] }),
+    );
+    await store.init();
+    expect(await store.getLink('bob', 'app')).toEqual({ label: 'kept' });
+    expect(await readdir(dir)).toEqual(['app.adminconfig', 'app.userconfig']);
+  });
+
+  it('deletes temps without an intent (old version intact) and orphan admin files', async () => {
+    await store.putLink('bob', 'app', { label: 'old' }, 'old');
+    await store.createAccount({ user: 'bob', domain: 'b', created: 1 });
+    const dir = linkDir('bob');
+    await writeFile(join(dir, tmp('app.adminconfig')), '{"token":"new"}');
+    await writeFile(join(dir, tmp('app.userconfig')), '{"label":"new"}');
+    await writeFile(join(dir, tmp('app.intent')), '{"renames":[]}');
+    await writeFile(join(dir, 'gone.adminconfig'), '{"token":"orphan"}');
+    await writeFile(join(dataDir, 'accounts', tmp('amy.json')), '{}');
+    await store.init();
+    expect(await store.getLink('bob', 'app')).toEqual({ label: 'old' });
+    expect(await store.getLinkToken('bob', 'app')).toBe('old');
+    expect(await readdir(dir)).toEqual(['app.adminconfig', 'app.userconfig']);
+    expect(await readdir(join(dataDir, 'accounts'))).toEqual(['bob.json']);
+  });
+
+  it('skips (and logs) a symlinked user dir instead of failing start-up', async () => {
+    const outside = await makeStoreTempDir('linkbroker-outside-');
+    await writeFile(join(outside, tmp('a.userconfig')), 'x');
+    await symlink(outside, linkDir('eve'));
+    const logger = createMemoryLogger();
+    await createFileStore({ dataDir, logger }).init();
+    expect(await readdir(outside)).toEqual([tmp('a.userconfig')]);
+    expect(logger.lines.some((l) => l.includes('"warn"'))).toBe(true);
+  });
+});
