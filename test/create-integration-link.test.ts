@@ -233,17 +233,17 @@ describe('create_integration_link', () => {
     [
       'autologin javascript:',
       { autologin_token_url: 'javascript:alert(1)' },
-      'The “autologin_token_url” parameter must be an absolute http: or https: URL.',
+      'The “autologin_token_url” parameter must be an absolute “http:” or “https:” URL.',
     ],
     [
       'autologin relative',
       { autologin_token_url: '/autologin' },
-      'The “autologin_token_url” parameter must be an absolute http: or https: URL.',
+      'The “autologin_token_url” parameter must be an absolute “http:” or “https:” URL.',
     ],
     [
       'autologin ftp',
       { autologin_token_url: 'ftp://example.com/' },
-      'The “autologin_token_url” parameter must be an absolute http: or https: URL.',
+      'The “autologin_token_url” parameter must be an absolute “http:” or “https:” URL.',
     ],
     [
       'autologin credentials',
@@ -258,17 +258,17 @@ describe('create_integration_link', () => {
     [
       'url javascript:',
       { url: 'JavaScript:alert(1)' },
-      'The “url” parameter must be an absolute http: or https: URL.',
+      'The “url” parameter must be an absolute “http:” or “https:” URL.',
     ],
     [
       'url CRLF',
       { url: 'https://example.com/\r\nx' },
-      'The “url” parameter must not contain spaces, control characters or backslashes.',
+      'The “url” parameter must not contain control characters, whitespace or backslashes.',
     ],
     [
       'url backslash',
       { url: 'https://example.com\\@evil.example/' },
-      'The “url” parameter must not contain spaces, control characters or backslashes.',
+      'The “url” parameter must not contain control characters, whitespace or backslashes.',
     ],
     [
       'image not base64',

@@ -1,7 +1,7 @@
 // Link and group parameter schemas (SPEC §3.1, §3.2): the rules, their reasons and the types.
 import { z } from 'zod';
+import { checkHttpUrl } from '../broker/redirect-url.ts';
 import { flag, identifier, integerString, q, str, text } from '../rules.ts';
-import { httpUrlProblem } from './http-url.ts';
 import { normalisePngBase64 } from './png.ts';
 
 export const BUILTIN_GROUPS = [
@@ -26,7 +26,7 @@ export const appParam = identifier('app').refine(
 
 const httpUrl = (name: string) =>
   str(name).superRefine((value, ctx) => {
-    const problem = httpUrlProblem(value);
+    const problem = checkHttpUrl(value);
     if (problem) ctx.addIssue({ code: 'custom', message: `${q(name)} ${problem}.` });
   });
 

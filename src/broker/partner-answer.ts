@@ -1,0 +1,70 @@
+// Reading one partner answer (SPEC §5.3): only `redirect_url`, `retry` and `attempt` are
+// read, so a partner can never change where the fallback goes.
+
+import type { PartnerResponse } from './partner-client.ts';
+import { toSafeLocation } from './redirect-url.ts';
+
+/** The longest wait a partner may ask for, in seconds. */
+export const MAX_WAIT_SECONDS = 60;
+
+export type PartnerAnswer = (
+  | { kind: 'destination'; location: string }
+  | { kind: 'retry'; waitMs: number }
+  /** Worth retrying at once: nothing reached the partner or it said it is briefly down. */
+  | { kind: 'transient'; detail: string }
+  | { kind: 'failed'; detail: string }
+) & { partnerAttempt?: string };
+
+const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+
+export function readAnswer(response: PartnerResponse): PartnerAnswer {
+  if (response.kind === 'transport-error') {
+    return response.code === 'refused' || response.code === 'reset'
+      ? { kind: 'transient', detail: response.code }
+      : { kind: 'failed', detail: response.code };
+  }
+  const { status } = response;
+  if (TRANSIENT_STATUSES.has(status)) return { kind: 'transient', detail: `http-${status}` };
+  // 3xx included: redirects are not followed, the token must not travel elsewhere.
+  if (status < 200 || status > 299) return { kind: 'failed', detail: `http-${status}` };
+
+  let parsed: unknown;
+  try {
+    // Whatever the content type says: partners often send JSON as text/html.
+    parsed = JSON.parse(response.body.replace(/^\uFEFF/, ''));
+  } catch {
+    return { kind: 'failed', detail: 'invalid-json' };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { kind: 'failed', detail: 'not-an-object' };
+  }
+  const answer = parsed as Record<string, unknown>;
+  const partnerAttempt = readPartnerAttempt(answer.attempt);
+  const extra = partnerAttempt === undefined ? {} : { partnerAttempt };
+
+  if (typeof answer.redirect_url === 'string') {
+    const location = toSafeLocation(answer.redirect_url);
+    return location
+      ? { kind: 'destination', location, ...extra }
+      : { kind: 'failed', detail: 'unsafe-redirect-url', ...extra };
+  }
+  if (Object.hasOwn(answer, 'retry')) {
+    return { kind: 'retry', waitMs: waitSeconds(answer.retry) * 1000, ...extra };
+  }
+  return { kind: 'failed', detail: 'no-usable-key', ...extra };
+}
+
+/** min(|int(retry)|, 60); anything non-numeric (or NaN, ±Infinity) waits 0. */
+export function waitSeconds(retry: unknown): number {
+  const value =
+    typeof retry === 'number' ? retry : typeof retry === 'string' ? Number(retry) : Number.NaN;
+  if (!Number.isFinite(value)) return 0;
+  return Math.min(Math.abs(Math.trunc(value)), MAX_WAIT_SECONDS);
+}
+
+/** Informational only (shown and logged), so kept short and plain. */
+function readPartnerAttempt(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' && value !== '') return value.slice(0, 32);
+  return undefined;
+}

@@ -1,0 +1,67 @@
+// The one rule for URLs the broker sends a browser to or posts a token to: an absolute
+// http(s) URL a browser and a Location header cannot misread. Link validation reuses it.
+
+export const MAX_URL_LENGTH = 2048;
+
+// C0 controls (tab, CR, LF included), space, DEL, C1 controls, backslash (browsers read it as
+// "/", so "https:\\evil" would change host), and any other Unicode whitespace.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const FORBIDDEN_CHARACTERS = /[\u0000-\u0020\u007f-\u009f\\]|\s/u;
+
+// Scheme and "//" spelled out: WHATWG parsing would otherwise accept "http:evil.example".
+const HTTP_PREFIX = /^https?:\/\//i;
+
+/**
+ * Checks `value` against the URL rule; returns a fragment that completes
+ * "The “x” parameter …" (e.g. "must not contain credentials"), or undefined when it is fine.
+ */
+export function checkHttpUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
+  if (value.length > MAX_URL_LENGTH) {
+    return `may be at most ${MAX_URL_LENGTH} characters long`;
+  }
+  if (FORBIDDEN_CHARACTERS.test(value)) {
+    return 'must not contain control characters, whitespace or backslashes';
+  }
+  if (!HTTP_PREFIX.test(value)) return 'must be an absolute “http:” or “https:” URL';
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return 'must be an absolute “http:” or “https:” URL';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return 'must be an absolute “http:” or “https:” URL';
+  }
+  // Any "@" in the authority counts, even with an empty user name: "http://@host" is a
+  // credential form that some clients and logs treat differently.
+  const authority = value.slice(value.indexOf('//') + 2).split(/[/?#]/, 1)[0] ?? '';
+  if (authority.includes('@') || parsed.username !== '' || parsed.password !== '') {
+    return 'must not contain credentials';
+  }
+  if (parsed.hostname === '') return 'must have a host';
+  return undefined;
+}
+
+/** True when `value` is a URL the broker may send a browser to (see checkHttpUrl). */
+export function isSafeRedirectUrl(value: unknown): value is string {
+  return checkHttpUrl(value) === undefined;
+}
+
+/**
+ * The serialised form of a safe URL, or undefined. Serialising percent-encodes non-ASCII
+ * characters, which a Location header cannot carry.
+ */
+export function toSafeLocation(value: unknown): string | undefined {
+  return isSafeRedirectUrl(value) ? new URL(value).href : undefined;
+}
+
+/** The origin of a URL for log lines: never the path or query, which may carry one-time codes. */
+export function urlOrigin(value: string): string | undefined {
+  try {
+    const origin = new URL(value).origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,90 @@
+// The URL rule shared by partner redirects and link validation.
+
+import { describe, expect, it } from 'vitest';
+import {
+  checkHttpUrl,
+  isSafeRedirectUrl,
+  toSafeLocation,
+  urlOrigin,
+} from '../../src/broker/redirect-url.ts';
+
+describe('isSafeRedirectUrl', () => {
+  it.each([
+    'https://billing.example.com/sso/abc?code=1',
+    'http://127.0.0.1:4000/sso/x',
+    'HTTPS://Example.COM/path',
+    'https://example.com',
+    'https://[::1]:8443/x#frag',
+    'https://bücher.example/ä',
+  ])('accepts %s', (url) => {
+    expect(isSafeRedirectUrl(url)).toBe(true);
+    expect(checkHttpUrl(url)).toBeUndefined();
+  });
+
+  it.each([
+    ['javascript:alert(1)', 'javascript'],
+    ['JavaScript:alert(1)', 'mixed-case javascript'],
+    ['  javascript:alert(1)', 'leading spaces'],
+    ['data:text/html,<script>alert(1)</script>', 'data'],
+    ['/x', 'relative path'],
+    ['//evil.example/x', 'scheme-relative'],
+    ['https://example.com/a\r\nSet-Cookie: x=1', 'CR/LF'],
+    ['https://example.com/a\nb', 'LF'],
+    ['https://example.com/a\tb', 'tab'],
+    ['https://example.com/a b', 'space'],
+    ['https://example.com/\u0000', 'NUL'],
+    ['https://example.com/\u007f', 'DEL'],
+    ['https://example.com/\u0085', 'C1 (NEL)'],
+    ['https://example.com/\u2028', 'line separator'],
+    ['https://user:pass@example.com/', 'credentials'],
+    ['https://user@example.com/', 'user name'],
+    ['https://@example.com/', 'empty user info'],
+    ['https:\\\\evil.example/', 'backslashes'],
+    ['http:evil.example', 'no slashes'],
+    ['http:/evil.example', 'one slash'],
+    ['ftp://example.com/', 'ftp'],
+    ['file:///etc/passwd', 'file'],
+    ['https://', 'no host'],
+    [`https://example.com/${'a'.repeat(2048)}`, 'too long'],
+    ['', 'empty'],
+  ])('refuses %j (%s)', (url) => {
+    expect(isSafeRedirectUrl(url)).toBe(false);
+    expect(checkHttpUrl(url)).toMatch(/^(must|may) /);
+  });
+
+  it.each([undefined, null, 42, {}, ['https://example.com/']])('refuses non-string %j', (v) => {
+    expect(isSafeRedirectUrl(v)).toBe(false);
+  });
+
+  it('accepts exactly 2048 characters and refuses 2049', () => {
+    const base = 'https://example.com/';
+    expect(isSafeRedirectUrl(base + 'a'.repeat(2048 - base.length))).toBe(true);
+    expect(checkHttpUrl(base + 'a'.repeat(2049 - base.length))).toBe(
+      'may be at most 2048 characters long',
+    );
+  });
+
+  it('names the broken rule in a fragment that completes a WHM reason', () => {
+    expect(checkHttpUrl('https://u:p@example.com/')).toBe('must not contain credentials');
+    expect(checkHttpUrl('javascript:x')).toBe('must be an absolute “http:” or “https:” URL');
+    expect(checkHttpUrl('https://a.example/\n')).toBe(
+      'must not contain control characters, whitespace or backslashes',
+    );
+  });
+});
+
+describe('toSafeLocation and urlOrigin', () => {
+  it('serialises a safe URL so a Location header can carry it', () => {
+    expect(toSafeLocation('https://example.com/€?q=ü')).toBe(
+      'https://example.com/%E2%82%AC?q=%C3%BC',
+    );
+    expect(toSafeLocation('javascript:alert(1)')).toBeUndefined();
+  });
+
+  it('keeps only the origin', () => {
+    expect(urlOrigin('https://sso.example:8443/sso/SECRET?code=SECRET')).toBe(
+      'https://sso.example:8443',
+    );
+    expect(urlOrigin('not a url')).toBeUndefined();
+  });
+});
