@@ -2,12 +2,13 @@
 // One onError and one notFound; nothing here listens (see server.ts).
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import type { LaunchDeps } from './broker/autologin.ts';
+import { internalErrorReason } from './errors.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store/store.ts';
 import type { RootCredentials } from './whm/auth.ts';
 import { failure } from './whm/envelope.ts';
 import { whmFunctions } from './whm/functions/index.ts';
-import { internalErrorReason } from './whm/registry.ts';
 import { createWhmRoutes } from './whm/routes.ts';
 import type { Throttle } from './whm/throttle.ts';
 
@@ -15,6 +16,7 @@ export interface AppDeps {
   store: Store;
   logger: Logger;
   now: () => number;
+  broker: LaunchDeps;
   root: RootCredentials;
   throttle: Throttle;
   trustedProxies: readonly string[];

@@ -33,3 +33,8 @@ export function quote(value: string): string {
   const chars = [...clean];
   return `“${chars.length > 64 ? `${chars.slice(0, 64).join('')}…` : clean}”`;
 }
+
+/** The message for an unexpected error: only the request id, never internals. */
+export function internalErrorReason(requestId: string): string {
+  return `An internal error occurred; the server log has the details under request id ${requestId}.`;
+}

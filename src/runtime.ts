@@ -2,10 +2,13 @@
 // interrupted writes recovered), the root credentials and the throttle.
 import { resolve } from 'node:path';
 import type { AppDeps } from './app.ts';
+import { type LaunchDeps, sleep } from './broker/autologin.ts';
+import { createPartnerClient } from './broker/partner-client.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { createFileStore } from './store/file-store.ts';
 import { loadOrCreateSecrets } from './store/secrets.ts';
+import type { Store } from './store/store.ts';
 import { createThrottle } from './whm/throttle.ts';
 
 export interface Runtime {
@@ -13,6 +16,11 @@ export interface Runtime {
   /** Secrets generated on this start, to be printed once. */
   generated: { rootPassword?: string; rootToken?: string };
   continuationKey: Buffer;
+}
+
+/** The broker's dependencies: one shared partner client (one keep-alive pool), real time. */
+export function createBroker(store: Store, logger: Logger): LaunchDeps {
+  return { store, partner: createPartnerClient(), logger, sleep, now: Date.now };
 }
 
 export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
@@ -28,6 +36,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       store,
       logger,
       now: Date.now,
+      broker: createBroker(store, logger),
       root: { passwordHash: secrets.rootPasswordHash, tokenHash: secrets.rootTokenHash },
       throttle: createThrottle({
         maxFailures: config.authMaxFailures,

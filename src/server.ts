@@ -28,10 +28,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     url: config.publicUrl ?? `http://${host}:${port}`,
     runtime,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
+    async close() {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
+      });
+      await runtime.deps.broker.partner.close();
+    },
   };
 }

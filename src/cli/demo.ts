@@ -4,7 +4,7 @@ import { startMockPartner } from '../../mock-partner/index.ts';
 import { createLogger } from '../log.ts';
 import { startServer } from '../server.ts';
 import { whmFunctions } from '../whm/functions/index.ts';
-import { runWhmFunction } from '../whm/registry.ts';
+import { answerSucceeded, runWhmFunction } from '../whm/registry.ts';
 import { configOrExit, printBanner, untilSignal } from './serve.ts';
 
 export async function runDemo(_argv: string[]): Promise<number> {
@@ -53,8 +53,7 @@ export async function runDemo(_argv: string[]): Promise<number> {
       subscriber_unique_id: '1001',
       ...link,
     });
-    if (envelope.metadata.result !== 1)
-      logger.warn('demo link not created', { reason: envelope.metadata.reason });
+    if (!answerSucceeded(envelope)) logger.warn('demo link not created', { answer: envelope });
   }
 
   printBanner(running);

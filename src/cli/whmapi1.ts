@@ -2,10 +2,11 @@
 // without HTTP, and prints the JSON envelope — like cPanel's own whmapi1.
 import { resolve } from 'node:path';
 import { createLogger } from '../log.ts';
+import { createBroker } from '../runtime.ts';
 import { createFileStore } from '../store/file-store.ts';
 import type { WhmArgs } from '../whm/args.ts';
 import { whmFunctions } from '../whm/functions/index.ts';
-import { runWhmFunction } from '../whm/registry.ts';
+import { answerSucceeded, runWhmFunction } from '../whm/registry.ts';
 import { configOrExit } from './serve.ts';
 
 export function parseKeyValues(pairs: string[]): WhmArgs | string {
@@ -36,7 +37,17 @@ export async function runWhmapi1(argv: string[]): Promise<number> {
   const logger = createLogger((line) => process.stderr.write(`${line}\n`));
   const store = createFileStore({ dataDir: resolve(config.dataDir), logger });
   await store.init();
-  const envelope = await runWhmFunction(whmFunctions, { store, logger, now: Date.now }, name, args);
-  console.log(JSON.stringify(envelope, null, 2));
-  return envelope.metadata.result === 1 ? 0 : 1;
+  const broker = createBroker(store, logger);
+  try {
+    const answer = await runWhmFunction(
+      whmFunctions,
+      { store, logger, now: Date.now, broker },
+      name,
+      args,
+    );
+    console.log(JSON.stringify(answer, null, 2));
+    return answerSucceeded(answer) ? 0 : 1;
+  } finally {
+    await broker.partner.close();
+  }
 }

@@ -1,7 +1,8 @@
 // Runs a WHM API 1 function by name and turns its result or error into the envelope. Shared by
 // the HTTP transport and the `whmapi1` CLI, so both answer exactly alike.
 import { randomUUID } from 'node:crypto';
-import { isPublicError, quote } from '../errors.ts';
+import type { LaunchDeps } from '../broker/autologin.ts';
+import { internalErrorReason, isPublicError, quote } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { WhmArgs } from './args.ts';
@@ -12,13 +13,20 @@ export interface WhmDeps {
   store: Store;
   logger: Logger;
   now: () => number;
+  /** What the broker needs, for the UAPI bridge (fetch_url runs the broker). */
+  broker: LaunchDeps;
 }
 
 /** A function's answer: `data` (omitted when undefined) and extra metadata. */
 export interface WhmOutput {
   data?: unknown;
   metadata?: Record<string, unknown>;
+  /** A whole answer of another shape, for the cPanel API bridge; replaces the envelope. */
+  body?: Record<string, unknown>;
 }
+
+/** What a call answers: the WHM envelope, or the bridge's own shape. */
+export type WhmAnswer = WhmEnvelope | Record<string, unknown>;
 
 export interface WhmFunction {
   name: string;
@@ -32,13 +40,17 @@ export const defineWhmFunction = (name: string, run: WhmFunction['run']): WhmFun
 
 export type WhmFunctions = ReadonlyMap<string, WhmFunction>;
 
-export function unknownFunctionReason(name: string): string {
-  return `Unknown app (${quote(name)}) requested for this version (1) of the API.`;
+/** True when the answer reports success (WHM `metadata.result` or the bridge's `result.status`). */
+export function answerSucceeded(answer: WhmAnswer): boolean {
+  const { metadata, result } = answer as {
+    metadata?: { result?: unknown };
+    result?: { status?: unknown };
+  };
+  return metadata ? metadata.result === 1 : result?.status === 1;
 }
 
-/** The reason shown for an unexpected error: only the request id, never internals. */
-export function internalErrorReason(requestId: string): string {
-  return `An internal error occurred; the server log has the details under request id ${requestId}.`;
+export function unknownFunctionReason(name: string): string {
+  return `Unknown app (${quote(name)}) requested for this version (1) of the API.`;
 }
 
 export async function runWhmFunction(
@@ -47,13 +59,13 @@ export async function runWhmFunction(
   name: string,
   args: WhmArgs,
   requestId: string = randomUUID(),
-): Promise<WhmEnvelope> {
+): Promise<WhmAnswer> {
   const fn = functions.get(name);
   if (!fn) return failure(name, unknownFunctionReason(name));
   try {
     checkApiVersion(args);
-    const { data, metadata } = await fn.run(args, deps);
-    return success(name, data, metadata);
+    const { data, metadata, body } = await fn.run(args, deps);
+    return body ?? success(name, data, metadata);
   } catch (error) {
     if (isPublicError(error)) return failure(name, error.message);
     deps.logger.error('whm function failed', {

@@ -7,8 +7,8 @@ import { clientAddress } from '../client-address.ts';
 import { ValidationError } from '../errors.ts';
 import { parseWhmArgs } from './args.ts';
 import { authenticate, type RootCredentials } from './auth.ts';
-import { failure, type WhmEnvelope } from './envelope.ts';
-import { runWhmFunction, type WhmDeps, type WhmFunctions } from './registry.ts';
+import { failure } from './envelope.ts';
+import { runWhmFunction, type WhmAnswer, type WhmDeps, type WhmFunctions } from './registry.ts';
 import type { Throttle } from './throttle.ts';
 
 export interface WhmRouteDeps extends WhmDeps {
@@ -62,7 +62,7 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
   whm.on(['GET', 'POST'], '/:function', async (c) => {
     const command = c.req.param('function');
     const requestId = randomUUID();
-    let envelope: WhmEnvelope;
+    let envelope: WhmAnswer;
     try {
       const body = c.req.method === 'POST' ? await c.req.text() : undefined;
       const url = c.req.url;
