@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { AppDeps } from './app.ts';
 import { type LaunchDeps, sleep } from './broker/autologin.ts';
-import { createPartnerClient } from './broker/partner-client.ts';
+import { createPartnerClient, type PartnerClientOptions } from './broker/partner-client.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { createFileStore } from './store/file-store.ts';
@@ -18,12 +18,29 @@ export interface Runtime {
   continuationKey: Buffer;
 }
 
-/** The broker's dependencies: one shared partner client (one keep-alive pool), real time. */
-export function createBroker(store: Store, logger: Logger): LaunchDeps {
-  return { store, partner: createPartnerClient(), logger, sleep, now: Date.now };
+/** Test and benchmark hooks into the broker's wiring; production passes none. */
+export interface BrokerOverrides {
+  /** Limits of the partner client (attempt deadline, connection cap…). */
+  partner?: PartnerClientOptions;
+  /** Replaces the real sleep between attempts, e.g. to record the waits instead. */
+  sleep?: LaunchDeps['sleep'];
 }
 
-export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
+/** The broker's dependencies: one shared partner client (one keep-alive pool), real time. */
+export function createBroker(
+  store: Store,
+  logger: Logger,
+  overrides: BrokerOverrides = {},
+): LaunchDeps {
+  const partner = createPartnerClient(overrides.partner);
+  return { store, partner, logger, sleep: overrides.sleep ?? sleep, now: Date.now };
+}
+
+export async function createRuntime(
+  config: Config,
+  logger: Logger,
+  overrides: BrokerOverrides = {},
+): Promise<Runtime> {
   const dataDir = resolve(config.dataDir);
   const store = createFileStore({ dataDir, logger });
   await store.init();
@@ -36,7 +53,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       store,
       logger,
       now: Date.now,
-      broker: createBroker(store, logger),
+      broker: createBroker(store, logger, overrides),
       root: { passwordHash: secrets.rootPasswordHash, tokenHash: secrets.rootTokenHash },
       throttle: createThrottle({
         maxFailures: config.authMaxFailures,

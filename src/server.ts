@@ -3,7 +3,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
-import { createRuntime, type Runtime } from './runtime.ts';
+import { type BrokerOverrides, createRuntime, type Runtime } from './runtime.ts';
 
 export interface RunningServer {
   url: string;
@@ -12,8 +12,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const runtime = await createRuntime(config, logger);
+/** `overrides` is for tests and benchmarks only (see BrokerOverrides). */
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  overrides: BrokerOverrides = {},
+): Promise<RunningServer> {
+  const runtime = await createRuntime(config, logger, overrides);
   const app = createApp(runtime.deps);
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>

@@ -9,6 +9,12 @@ import { Agent, request } from 'undici';
 
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
 export const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * Open sockets per partner origin. Beyond it clicks queue inside the agent, and the queue time
+ * counts against the attempt deadline, so a click that waits too long falls back to `url`.
+ * The cap protects the partner and, above all, our file descriptors: every pending click holds
+ * one more socket, and a hanging partner must not exhaust the fds the rest of the server needs.
+ */
 export const DEFAULT_CONNECTIONS_PER_ORIGIN = 64;
 export const USER_AGENT = 'linkbroker/0.1';
 
@@ -34,6 +40,7 @@ export interface PartnerClientOptions {
   attemptTimeoutMs?: number;
   /** Cap on the body, raw and after decompression. */
   maxBodyBytes?: number;
+  /** Default DEFAULT_CONNECTIONS_PER_ORIGIN; raise it where the partner and fd limit allow. */
   connectionsPerOrigin?: number;
   scheduleDeadline?: ScheduleDeadline;
 }

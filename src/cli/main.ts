@@ -1,8 +1,4 @@
 // The `linkbroker` command: dispatches to one module per subcommand.
-import { runMockPartner } from '../../mock-partner/cli.ts';
-import { runDemo } from './demo.ts';
-import { runServe } from './serve.ts';
-import { runWhmapi1 } from './whmapi1.ts';
 
 const USAGE = `usage: linkbroker <command> [options]
 
@@ -14,11 +10,12 @@ commands:
 
 configuration comes from the environment; see README.md.`;
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = {
-  serve: runServe,
-  demo: runDemo,
-  whmapi1: runWhmapi1,
-  'mock-partner': runMockPartner,
+// Loaded on demand: each command pays only for the modules it uses.
+const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  serve: async () => (await import('./serve.ts')).runServe,
+  demo: async () => (await import('./demo.ts')).runDemo,
+  whmapi1: async () => (await import('./whmapi1.ts')).runWhmapi1,
+  'mock-partner': async () => (await import('../../mock-partner/cli.ts')).runMockPartner,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -27,10 +24,10 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return name === undefined ? 2 : 0;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
     console.error(`linkbroker: unknown command “${name}”.\n\n${USAGE}`);
     return 2;
   }
-  return command(rest);
+  return (await load())(rest);
 }

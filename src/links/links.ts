@@ -1,9 +1,16 @@
-// The link domain: create (and replace) links on behalf of the WHM functions and the CLI.
+// The link domain: create (and replace), remove, list, read and re-token links on behalf of the
+// WHM functions and the CLI. The token goes in through here and never comes back out.
 import { requireAccount } from '../accounts/accounts.ts';
-import { quote, ValidationError } from '../errors.ts';
+import { NotFoundError, quote, ValidationError } from '../errors.ts';
 import { parseParams, q } from '../rules.ts';
 import type { LinkUserConfig, Store } from '../store/store.ts';
-import { BUILTIN_GROUPS, createLinkParams, isBuiltinGroup } from './schema.ts';
+import {
+  appParams,
+  BUILTIN_GROUPS,
+  createLinkParams,
+  isBuiltinGroup,
+  updateTokenParams,
+} from './schema.ts';
 
 /** Creates the link, or replaces an existing one with the same app whole. */
 export async function createLink(store: Store, args: Record<string, string>): Promise<void> {
@@ -21,4 +28,52 @@ export async function createLink(store: Store, args: Record<string, string>): Pr
     if (value !== undefined) config[key as keyof LinkUserConfig] = value;
   }
   await store.putLink(user, app, config, token);
+}
+
+/** Removes the link; a link that does not exist is already removed (idempotent, like cPanel). */
+export async function removeLink(store: Store, args: Record<string, string>): Promise<void> {
+  const user = await requireAccount(store, args.user);
+  const { app } = parseParams(appParams, args);
+  await store.removeLink(user, app);
+}
+
+/** The user's links as `{app}` records, sorted by app (code point order, as the store lists). */
+export async function listLinks(
+  store: Store,
+  args: Record<string, string>,
+): Promise<{ app: string }[]> {
+  const user = await requireAccount(store, args.user);
+  return (await store.listLinks(user)).map((app) => ({ app }));
+}
+
+function noSuchLink(user: string, app: string): NotFoundError {
+  return new NotFoundError(
+    `${q('app')} must name an integration link of the user ${quote(user)}; there is no link ${quote(app)}.`,
+  );
+}
+
+export type LinkUserConfigAnswer = LinkUserConfig & { app: string; user: string };
+
+/** The stored public fields plus `app` and `user`, keys sorted; never the token. */
+export async function getLinkUserConfig(
+  store: Store,
+  args: Record<string, string>,
+): Promise<LinkUserConfigAnswer> {
+  const user = await requireAccount(store, args.user);
+  const { app } = parseParams(appParams, args);
+  const config = await store.getLink(user, app);
+  if (!config) throw noSuchLink(user, app);
+  const all: Record<string, string> = { ...config, app, user };
+  const sorted = Object.keys(all).sort();
+  return Object.fromEntries(sorted.map((key) => [key, all[key]])) as LinkUserConfigAnswer;
+}
+
+/**
+ * Replaces the token of an existing link. Unlike cPanel, a missing link is an error and nothing
+ * is written (cPanel would leave an admin file without its user file).
+ */
+export async function updateLinkToken(store: Store, args: Record<string, string>): Promise<void> {
+  const user = await requireAccount(store, args.user);
+  const { app, token } = parseParams(updateTokenParams, args);
+  if (!(await store.updateLinkToken(user, app, token))) throw noSuchLink(user, app);
 }

@@ -37,6 +37,9 @@ const pngImage = str('base64_png_image').transform((value, ctx) => {
   return z.NEVER;
 });
 
+/** The token rule, shared by create_integration_link and update_integration_link_token. */
+export const tokenParam = text('token', 4096);
+
 /** The arguments of create_integration_link after validation (user checked separately). */
 export const createLinkParams = z
   .object({
@@ -44,7 +47,7 @@ export const createLinkParams = z
     implements: identifier('implements'),
     label: text('label', 256),
     subscriber_unique_id: text('subscriber_unique_id', 1024),
-    token: text('token', 4096),
+    token: tokenParam,
     autologin_token_url: httpUrl('autologin_token_url').optional(),
     url: httpUrl('url').optional(),
     base64_png_image: pngImage.optional(),
@@ -61,3 +64,16 @@ export const groupIdParam = identifier('group_id').refine(
   (v) => !isBuiltinGroup(v),
   `${q('group_id')} must not be a built-in group id (${BUILTIN_GROUPS.join(', ')}).`,
 );
+
+/** remove_integration_link and get_integration_link_user_config (user checked separately). */
+export const appParams = z.object({ app: appParam });
+
+export const updateTokenParams = z.object({ app: appParam, token: tokenParam });
+
+export const createGroupParams = z.object({
+  group_id: groupIdParam,
+  label: text('label', 256),
+  order: integerString('order', 1),
+});
+
+export const groupIdParams = z.object({ group_id: groupIdParam });

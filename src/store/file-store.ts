@@ -1,21 +1,22 @@
 // The embedded Store: cPanel's own layout (integration/links/USER/APP.userconfig + .adminconfig)
 // under the data dir, every write durable, a link's two files replaced as a pair via an intent.
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { quote } from '../errors.ts';
 import { createLogger, type Logger } from '../log.ts';
 import {
   assertReplaceable,
   checkDir,
+  commitFiles,
   ensureDir,
   errorCode,
   fsyncDir,
   isTempName,
   lstatOrUndefined,
   readFileNoFollow,
+  settleIntent,
   unlinkIfExists,
   writeFileAtomic,
-  writeTempFile,
 } from './atomic-file.ts';
 import { createKeyedMutex, createKeyedSharedLock } from './locks.ts';
 import {
@@ -91,27 +92,6 @@ function pickUserConfig(source: Record<string, unknown>): LinkUserConfig {
   return config;
 }
 
-interface Rename {
-  from: string;
-  to: string;
-}
-
-/** The renames an intent may name: only this app's two files, only from their own temp files. */
-function parseIntent(data: unknown, app: string): Rename[] | undefined {
-  const renames = (data as { renames?: unknown } | undefined)?.renames;
-  if (!Array.isArray(renames) || renames.length === 0 || renames.length > 2) return undefined;
-  const targets = [`${app}${ADMINCONFIG}`, `${app}${USERCONFIG}`];
-  const valid = renames.every(
-    (r: Partial<Rename>) =>
-      typeof r?.from === 'string' &&
-      typeof r.to === 'string' &&
-      targets.includes(r.to) &&
-      isTempName(r.from) &&
-      r.from.startsWith(`.${r.to}.tmp-`),
-  );
-  return valid ? (renames as Rename[]) : undefined;
-}
-
 /** Creates the file store; call init() once before anything else. */
 export function createFileStore({ dataDir, logger = createLogger() }: FileStoreOptions): Store {
   const integrationDir = join(dataDir, 'integration');
@@ -165,43 +145,19 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     return withUserLock(user, false, () => withMutex(`link/${user}/${app}`, fn));
   }
 
-  async function applyIntent(dir: string, intentPath: string, renames: Rename[]): Promise<void> {
-    for (const { from, to } of renames) {
-      try {
-        await rename(join(dir, from), join(dir, to));
-      } catch (error) {
-        // Already renamed before the interruption.
-        if (errorCode(error) !== 'ENOENT') throw error;
-      }
-    }
-    await fsyncDir(dir);
-    await unlinkIfExists(intentPath);
-    await fsyncDir(dir);
-  }
-
-  /** Rolls forward an intent left by an interrupted (or failed) putLink of this app. */
-  async function settleIntent(dir: string, app: string): Promise<void> {
-    const { intent } = linkPaths(dir, app);
-    const raw = await readFileNoFollow(intent);
-    if (raw === undefined) return;
-    let data: unknown;
-    try {
-      data = JSON.parse(raw.toString('utf8'));
-    } catch {
-      data = undefined;
-    }
-    const renames = parseIntent(data, app);
-    if (renames) return applyIntent(dir, intent, renames);
-    logger.warn('store: discarding an invalid intent file', { path: intent });
-    await unlinkIfExists(intent);
-    await fsyncDir(dir);
+  /** Finishes or discards an interrupted putLink of this app (see commitFiles). */
+  async function settleLinkIntent(dir: string, app: string): Promise<void> {
+    const targets = [`${app}${ADMINCONFIG}`, `${app}${USERCONFIG}`];
+    const outcome = await settleIntent(dir, `.${app}.intent`, (e) => targets.includes(e.to));
+    if (outcome !== 'none')
+      logger.info('store: settled an interrupted link write', { app, outcome });
   }
 
   /** After a crash: finish committed link writes, drop uncommitted temps and orphan admin files. */
   async function recoverUserDir(dir: string): Promise<void> {
     for (const name of await readdir(dir)) {
       const app = INTENT.exec(name)?.[1];
-      if (app !== undefined) await settleIntent(dir, app);
+      if (app !== undefined) await settleLinkIntent(dir, app);
     }
     const names = await readdir(dir);
     const present = new Set(names);
@@ -343,32 +299,12 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
         const paths = linkPaths(dir, app);
         await assertReplaceable(paths.user);
         await assertReplaceable(paths.admin);
-        await settleIntent(dir, app);
-        const temps: string[] = [];
-        try {
-          temps.push(await writeTempFile(paths.admin, adminJson, MODE.adminconfig));
-          temps.push(await writeTempFile(paths.user, userJson, MODE.userconfig));
-          // The temp files' entries must be durable before an intent that names them is.
-          await fsyncDir(dir);
-        } catch (error) {
-          for (const temp of temps) await unlinkIfExists(temp).catch(() => {});
-          throw error;
-        }
-        const [adminTemp = '', userTemp = ''] = temps.map((t) => t.slice(dir.length + 1));
-        const renames: Rename[] = [
-          { from: adminTemp, to: `${app}${ADMINCONFIG}` },
-          { from: userTemp, to: `${app}${USERCONFIG}` },
-        ];
-        // Once the intent is durable the write is committed: init() would roll it forward.
-        try {
-          await writeFileAtomic(paths.intent, prettyJson({ renames }), MODE.intent);
-        } catch (error) {
-          if (!(await lstatOrUndefined(paths.intent))) {
-            for (const temp of temps) await unlinkIfExists(temp).catch(() => {});
-          }
-          throw error;
-        }
-        await applyIntent(dir, paths.intent, renames);
+        await settleLinkIntent(dir, app);
+        // Admin file first: a user file is never installed without its token.
+        await commitFiles(dir, `.${app}.intent`, [
+          { name: `${app}${ADMINCONFIG}`, data: adminJson, mode: MODE.adminconfig },
+          { name: `${app}${USERCONFIG}`, data: userJson, mode: MODE.userconfig },
+        ]);
       });
     },
 
@@ -404,7 +340,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
         const dir = await existingUserDir(user);
         if (!dir) return false;
         const paths = linkPaths(dir, app);
-        await settleIntent(dir, app);
+        await settleLinkIntent(dir, app);
         const stats = await lstatOrUndefined(paths.user);
         if (!stats) return false;
         if (!stats.isFile()) throw new StoreIntegrityError(`not a regular file: ${paths.user}`);
@@ -422,7 +358,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
         const paths = linkPaths(dir, app);
         await assertReplaceable(paths.user);
         await assertReplaceable(paths.admin);
-        await settleIntent(dir, app);
+        await settleLinkIntent(dir, app);
         const existed = await unlinkIfExists(paths.user);
         // The user file must be gone durably before the admin file: never a token-less link.
         if (existed) await fsyncDir(dir);

@@ -8,6 +8,7 @@ import type { Store } from '../store/store.ts';
 import type { WhmArgs } from './args.ts';
 import { checkApiVersion } from './args.ts';
 import { failure, success, type WhmEnvelope } from './envelope.ts';
+import { applyListPlan, type ListSpec, parseListArgs } from './list-args.ts';
 
 export interface WhmDeps {
   store: Store;
@@ -31,12 +32,15 @@ export type WhmAnswer = WhmEnvelope | Record<string, unknown>;
 export interface WhmFunction {
   name: string;
   run(args: WhmArgs, deps: WhmDeps): Promise<WhmOutput>;
+  /** List functions only: where their records are, for the generic list arguments (SPEC §2). */
+  list?: ListSpec;
 }
 
-export const defineWhmFunction = (name: string, run: WhmFunction['run']): WhmFunction => ({
-  name,
-  run,
-});
+export const defineWhmFunction = (
+  name: string,
+  run: WhmFunction['run'],
+  list?: ListSpec,
+): WhmFunction => (list ? { name, run, list } : { name, run });
 
 export type WhmFunctions = ReadonlyMap<string, WhmFunction>;
 
@@ -64,8 +68,12 @@ export async function runWhmFunction(
   if (!fn) return failure(name, unknownFunctionReason(name));
   try {
     checkApiVersion(args);
+    const plan = fn.list && parseListArgs(args, fn.list);
     const { data, metadata, body } = await fn.run(args, deps);
-    return body ?? success(name, data, metadata);
+    if (body) return body;
+    if (!plan || !fn.list) return success(name, data, metadata);
+    const listed = applyListPlan(plan, fn.list, data);
+    return success(name, listed.data, { ...metadata, ...listed.metadata });
   } catch (error) {
     if (isPublicError(error)) return failure(name, error.message);
     deps.logger.error('whm function failed', {

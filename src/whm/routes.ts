@@ -2,9 +2,9 @@
 // authentication, failure throttling and a body limit in front of the function registry.
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { clientAddress } from '../client-address.ts';
 import { ValidationError } from '../errors.ts';
+import { BodyTooLargeError, readBodyText } from '../read-body.ts';
 import { parseWhmArgs } from './args.ts';
 import { authenticate, type RootCredentials } from './auth.ts';
 import { failure } from './envelope.ts';
@@ -42,29 +42,12 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
     return c.json(failure(command, ACCESS_DENIED), 403);
   });
 
-  whm.use(
-    '/:function',
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      // The unread rest of the body makes the connection unusable: close it.
-      onError: (c) =>
-        c.json(
-          failure(
-            c.req.param('function') ?? '',
-            `The request body is larger than the limit of ${deps.maxBodyBytes} bytes.`,
-          ),
-          413,
-          { Connection: 'close' },
-        ),
-    }),
-  );
-
   whm.on(['GET', 'POST'], '/:function', async (c) => {
     const command = c.req.param('function');
     const requestId = randomUUID();
     let envelope: WhmAnswer;
     try {
-      const body = c.req.method === 'POST' ? await c.req.text() : undefined;
+      const body = c.req.method === 'POST' ? await readBodyText(c, deps.maxBodyBytes) : undefined;
       const url = c.req.url;
       const queryStart = url.indexOf('?');
       const args = parseWhmArgs(
@@ -74,6 +57,14 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
       );
       envelope = await runWhmFunction(deps.functions, deps, command, args, requestId);
     } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        // The unread rest of the body makes the connection unusable: close it.
+        return c.json(
+          failure(command, `The request body is larger than the limit of ${deps.maxBodyBytes} bytes.`),
+          413,
+          { Connection: 'close' },
+        );
+      }
       if (!(error instanceof ValidationError)) throw error;
       envelope = failure(command, error.message);
     }

@@ -1,5 +1,6 @@
 // The file store against real temp dirs: cPanel layout, modes, replace semantics, name
 // validation, symlink refusal, concurrency and start-up recovery.
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -358,17 +359,20 @@ describe('symlinks are never followed', () => {
 
 describe('init() recovery', () => {
   const tmp = (name: string) => `.${name}.tmp-0123456789abcdef`;
+  const hash = (data: string) => createHash('sha256').update(data).digest('hex');
+  const ADMIN_NEW = '{"token":"new"}';
+  const USER_NEW = '{"label":"new"}';
+  const NEW_RENAMES = [
+    { from: tmp('app.adminconfig'), to: 'app.adminconfig', sha256: hash(ADMIN_NEW) },
+    { from: tmp('app.userconfig'), to: 'app.userconfig', sha256: hash(USER_NEW) },
+  ];
 
   it('rolls a committed write forward from its intent', async () => {
     await store.putLink('bob', 'app', { label: 'old' }, 'old');
     const dir = linkDir('bob');
-    await writeFile(join(dir, tmp('app.adminconfig')), '{"token":"new"}');
-    await writeFile(join(dir, tmp('app.userconfig')), '{"label":"new"}');
-    const renames = [
-      { from: tmp('app.adminconfig'), to: 'app.adminconfig' },
-      { from: tmp('app.userconfig'), to: 'app.userconfig' },
-    ];
-    await writeFile(join(dir, '.app.intent'), JSON.stringify({ renames }));
+    await writeFile(join(dir, tmp('app.adminconfig')), ADMIN_NEW);
+    await writeFile(join(dir, tmp('app.userconfig')), USER_NEW);
+    await writeFile(join(dir, '.app.intent'), JSON.stringify({ renames: NEW_RENAMES }));
     await createFileStore({ dataDir, logger: silentLogger }).init();
     expect(await store.getLink('bob', 'app')).toEqual({ label: 'new' });
     expect(await store.getLinkToken('bob', 'app')).toBe('new');
@@ -378,16 +382,37 @@ describe('init() recovery', () => {
   it('finishes an intent whose admin rename was already done', async () => {
     const dir = linkDir('bob');
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'app.adminconfig'), '{"token":"new"}');
-    await writeFile(join(dir, tmp('app.userconfig')), '{"label":"new"}');
-    const renames = [
-      { from: tmp('app.adminconfig'), to: 'app.adminconfig' },
-      { from: tmp('app.userconfig'), to: 'app.userconfig' },
-    ];
-    await writeFile(join(dir, '.app.intent'), JSON.stringify({ renames }));
+    await writeFile(join(dir, 'app.adminconfig'), ADMIN_NEW);
+    await writeFile(join(dir, tmp('app.userconfig')), USER_NEW);
+    await writeFile(join(dir, '.app.intent'), JSON.stringify({ renames: NEW_RENAMES }));
     await store.init();
     expect(await store.getLink('bob', 'app')).toEqual({ label: 'new' });
     expect(await store.getLinkToken('bob', 'app')).toBe('new');
+    expect(await readdir(dir)).toEqual(['app.adminconfig', 'app.userconfig']);
+  });
+
+  it('discards an intent whose admin temp never reached the disk (hash check), old link intact', async () => {
+    await store.putLink('bob', 'app', { label: 'old' }, 'old');
+    const dir = linkDir('bob');
+    // The user temp is whole but the admin temp is missing and the admin file is the old one:
+    // the renames never started, so rolling the user file forward would mix versions.
+    await writeFile(join(dir, tmp('app.userconfig')), USER_NEW);
+    await writeFile(join(dir, '.app.intent'), JSON.stringify({ renames: NEW_RENAMES }));
+    await store.init();
+    expect(await store.getLink('bob', 'app')).toEqual({ label: 'old' });
+    expect(await store.getLinkToken('bob', 'app')).toBe('old');
+    expect(await readdir(dir)).toEqual(['app.adminconfig', 'app.userconfig']);
+  });
+
+  it('discards an intent whose temp file is torn (contents do not match its hash)', async () => {
+    await store.putLink('bob', 'app', { label: 'old' }, 'old');
+    const dir = linkDir('bob');
+    await writeFile(join(dir, tmp('app.adminconfig')), ADMIN_NEW);
+    await writeFile(join(dir, tmp('app.userconfig')), USER_NEW.slice(0, 5));
+    await writeFile(join(dir, '.app.intent'), JSON.stringify({ renames: NEW_RENAMES }));
+    await store.init();
+    expect(await store.getLink('bob', 'app')).toEqual({ label: 'old' });
+    expect(await store.getLinkToken('bob', 'app')).toBe('old');
     expect(await readdir(dir)).toEqual(['app.adminconfig', 'app.userconfig']);
   });
 

@@ -1,0 +1,143 @@
+// The click benchmarks' other process: `partner` runs the mock partner, `load` fires clicks at
+// the server. Kept out of the benchmark's process so its CPU and RSS are the server's alone.
+// Run as `node bin/run-ts.js bench/click-child.ts partner|load`; talks over the IPC channel.
+import { setTimeout as delay } from 'node:timers/promises';
+import { Pool } from 'undici';
+import { startMockPartner } from '../mock-partner/index.ts';
+
+/** Parent → child. */
+export type ClickChildCommand =
+  /** partner: report `held` once the gate holds `count` requests (or `waitMs` passed). */
+  | { type: 'watch-gate'; count: number; waitMs: number }
+  | { type: 'open-gate' }
+  /** load: fire `count` GETs of `path` at `origin`; see LoadPlan. */
+  | { type: 'load'; plan: LoadPlan }
+  | { type: 'exit' };
+
+/** Child → parent. */
+export type ClickChildReport =
+  | { type: 'ready'; url?: string }
+  | { type: 'held'; count: number; ms: number }
+  | { type: 'opened'; released: number }
+  | { type: 'loaded'; result: LoadResult };
+
+export interface LoadPlan {
+  origin: string;
+  path: string;
+  headers: Record<string, string>;
+  count: number;
+  /** Sockets carrying one request each. */
+  singleSockets: number;
+  /** Sockets carrying two pipelined requests each (when fds do not allow one per click). */
+  pairedSockets: number;
+  /** Clicks started per ramp step, one step per `rampEveryMs`. */
+  rampBatch: number;
+  rampEveryMs: number;
+  /** A click answered with a `redirect_url` starting with this counts as the partner's. */
+  partnerPrefix: string;
+}
+
+export interface LoadResult {
+  answered: number;
+  partnerUrls: number;
+  other: number;
+  failed: number;
+  firstFailure?: string;
+  /** Milliseconds from the first click sent to the last one answered. */
+  ms: number;
+}
+
+const send = (report: ClickChildReport) => process.send?.(report);
+
+async function runPartner(): Promise<void> {
+  const partner = await startMockPartner({ port: 0, maxRecordedRequests: 16 });
+  process.on('message', async (command: ClickChildCommand) => {
+    switch (command.type) {
+      case 'watch-gate': {
+        const started = performance.now();
+        while (
+          partner.state.gateWaiting() < command.count &&
+          performance.now() - started < command.waitMs
+        ) {
+          await delay(5);
+        }
+        send({
+          type: 'held',
+          count: partner.state.gateWaiting(),
+          ms: Math.round(performance.now() - started),
+        });
+        break;
+      }
+      case 'open-gate':
+        send({ type: 'opened', released: partner.state.openGate() });
+        break;
+      case 'exit':
+        await partner.close();
+        process.exit(0);
+        break;
+      default:
+        break;
+    }
+  });
+  send({ type: 'ready', url: partner.url });
+}
+
+async function load(plan: LoadPlan): Promise<LoadResult> {
+  const single = new Pool(plan.origin, { connections: Math.max(plan.singleSockets, 1), pipelining: 1 });
+  const paired = new Pool(plan.origin, { connections: Math.max(plan.pairedSockets, 1), pipelining: 2 });
+  const pairedClicks = plan.pairedSockets * 2;
+  const result: LoadResult = { answered: 0, partnerUrls: 0, other: 0, failed: 0, ms: 0 };
+  const click = async (i: number) => {
+    try {
+      const pool = i < pairedClicks ? paired : single;
+      const response = await pool.request({
+        path: plan.path,
+        method: 'GET',
+        headers: plan.headers,
+        // GETs may share a socket without waiting for the previous answer's headers.
+        blocking: false,
+        headersTimeout: 120_000,
+        bodyTimeout: 120_000,
+      });
+      const text = await response.body.text();
+      const answer = JSON.parse(text) as { result?: { status?: number; data?: { redirect_url?: string } } };
+      result.answered += 1;
+      const location = answer.result?.data?.redirect_url ?? '';
+      if (answer.result?.status === 1 && location.startsWith(plan.partnerPrefix)) {
+        result.partnerUrls += 1;
+      } else {
+        result.other += 1;
+        result.firstFailure ??= text.slice(0, 300);
+      }
+    } catch (error) {
+      result.failed += 1;
+      result.firstFailure ??= error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    }
+  };
+  const started = performance.now();
+  const clicks: Promise<void>[] = [];
+  for (let i = 0; i < plan.count; i += plan.rampBatch) {
+    for (let j = i; j < Math.min(i + plan.rampBatch, plan.count); j++) clicks.push(click(j));
+    await delay(plan.rampEveryMs);
+  }
+  await Promise.all(clicks);
+  result.ms = Math.round(performance.now() - started);
+  await Promise.all([single.destroy(), paired.destroy()]);
+  return result;
+}
+
+function runLoad(): void {
+  process.on('message', async (command: ClickChildCommand) => {
+    if (command.type === 'load') send({ type: 'loaded', result: await load(command.plan) });
+    if (command.type === 'exit') process.exit(0);
+  });
+  send({ type: 'ready' });
+}
+
+const role = process.argv[2];
+if (role === 'partner') await runPartner();
+else if (role === 'load') runLoad();
+else {
+  console.error('usage: click-child.ts partner|load');
+  process.exit(2);
+}

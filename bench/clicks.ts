@@ -1,0 +1,410 @@
+// Click benchmarks: (1) the click path — stored link → partner round trip → answer — against a
+// bare Hono route doing one undici request; (2) the server's memory per click held pending by
+// a slow partner, with 10,000 clicks at once. The partner (and the load for (2)) run in child
+// processes, so CPU and RSS measured here are the server's (plus, for (1), the client's).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { type ServerType, serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { Agent, request } from 'undici';
+import { USER_AGENT } from '../src/broker/partner-client.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
+import type { BrokerOverrides } from '../src/runtime.ts';
+import { startServer } from '../src/server.ts';
+import type { ClickChildCommand, ClickChildReport, LoadPlan, LoadResult } from './click-child.ts';
+import { type Comparison, compare, report } from './harness.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT_TOKEN = 'BENCHROOTTOKEN0123456789ABCDEFGH';
+const AUTH = { authorization: `whm root:${ROOT_TOKEN}` };
+const USER = 'bench';
+const TOKEN = 'bench-token-0123456789';
+const FALLBACK = 'https://billing.example/clientarea';
+
+/** A child process of click-child.ts, spoken to over IPC. */
+interface Child {
+  url: string | undefined;
+  send(command: ClickChildCommand): void;
+  next<T extends ClickChildReport['type']>(type: T): Promise<Extract<ClickChildReport, { type: T }>>;
+  stop(): Promise<void>;
+}
+
+async function startChild(role: 'partner' | 'load'): Promise<Child> {
+  const process_: ChildProcess = spawn(
+    process.execPath,
+    ['--expose-gc', join(ROOT, 'bin/run-ts.js'), join(ROOT, 'bench/click-child.ts'), role],
+    { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  const exited = new Promise<void>((done) => process_.once('exit', () => done()));
+  const next: Child['next'] = (type) =>
+    new Promise((done, fail) => {
+      const onMessage = (report: ClickChildReport) => {
+        if (report.type !== type) return;
+        process_.off('message', onMessage);
+        process_.off('exit', onExit);
+        done(report as Extract<ClickChildReport, { type: typeof type }>);
+      };
+      const onExit = (code: number | null) => fail(new Error(`${role} child exited (${code})`));
+      process_.on('message', onMessage);
+      process_.once('exit', onExit);
+    });
+  const ready = await next('ready');
+  return {
+    url: ready.url,
+    send: (command) => process_.send(command),
+    next,
+    async stop() {
+      if (process_.exitCode === null && process_.connected) process_.send({ type: 'exit' });
+      const timer = setTimeout(() => process_.kill('SIGKILL'), 3_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The real server in this process with one account; the logger serialises but writes nowhere. */
+async function startBenchServer(overrides: BrokerOverrides = {}) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'linkbroker-bench-'));
+  const config = loadConfig({
+    PORT: '0',
+    LINKBROKER_DATA_DIR: dataDir,
+    LINKBROKER_ROOT_TOKEN: ROOT_TOKEN,
+    LINKBROKER_ROOT_PASSWORD: 'bench-password-0123',
+  });
+  const running = await startServer(
+    config,
+    createLogger(() => {}),
+    overrides,
+  );
+  const whm = async (fn: string, args: Record<string, string>) => {
+    const res = await fetch(`${running.url}/json-api/${fn}`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ 'api.version': '1', ...args }).toString(),
+    });
+    const answer = (await res.json()) as { metadata?: { result?: number; reason?: string } };
+    if (answer.metadata?.result !== 1) throw new Error(`${fn}: ${answer.metadata?.reason}`);
+  };
+  await whm('createacct', { username: USER, domain: 'bench.example.com' });
+  const createLink = (app: string, autologinUrl: string) =>
+    whm('create_integration_link', {
+      user: USER,
+      app,
+      implements: 'billing',
+      label: 'Mock Billing',
+      subscriber_unique_id: '1001',
+      token: TOKEN,
+      autologin_token_url: autologinUrl,
+      url: FALLBACK,
+    });
+  const fetchUrlPath = (app: string) =>
+    `/json-api/cpanel?${new URLSearchParams({
+      cpanel_jsonapi_user: USER,
+      cpanel_jsonapi_module: 'Integration',
+      cpanel_jsonapi_func: 'fetch_url',
+      cpanel_jsonapi_apiversion: '3',
+      app,
+    })}`;
+  return {
+    url: running.url,
+    createLink,
+    fetchUrlPath,
+    async stop() {
+      await running.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The baseline: a bare Hono route doing the one partner request our broker does, then a 302. */
+async function startBaseline(autologinUrl: string) {
+  const agent = new Agent({ connections: 64 });
+  const form = new URLSearchParams({
+    app: 'click',
+    user: USER,
+    token: TOKEN,
+    subscriber_unique_id: '1001',
+    attempt: '1',
+    url: FALLBACK,
+    label: 'Mock Billing',
+    implements: 'billing',
+  }).toString();
+  const app = new Hono();
+  app.get('/click', async (c) => {
+    const res = await request(autologinUrl, {
+      dispatcher: agent,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        'accept-encoding': 'gzip, deflate, br',
+        'user-agent': USER_AGENT,
+      },
+      body: form,
+    });
+    const answer = (await res.body.json()) as { redirect_url?: unknown };
+    if (typeof answer.redirect_url !== 'string') return c.text('partner failed', 502);
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(answer.redirect_url, 302);
+  });
+  const server = await new Promise<ServerType>((done) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => done(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/click`,
+    async stop() {
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      await agent.destroy();
+    },
+  };
+}
+
+export const CPU_TARGET = 1.15;
+
+/** (1) The click path against the bare route, at concurrency 1 and 16. */
+export async function runClickPathBench(
+  options: { roundMs?: number; rounds?: number; warmupMs?: number } = {},
+): Promise<Comparison[]> {
+  const partner = await startChild('partner');
+  const server = await startBenchServer();
+  const baseline = await startBaseline(`${partner.url}/autologin`);
+  const client = new Agent({ connections: 32 });
+  try {
+    await server.createLink('click', `${partner.url}/autologin`);
+    const subjectUrl = `${server.url}${server.fetchUrlPath('click')}`;
+
+    // Both must really reach the partner, or the comparison means nothing.
+    const check = await request(subjectUrl, { dispatcher: client, headers: AUTH });
+    const checked = (await check.body.json()) as { result?: { data?: { redirect_url?: string } } };
+    if (!checked.result?.data?.redirect_url?.startsWith(`${partner.url}/sso/`)) {
+      throw new Error(`fetch_url did not answer the partner's URL: ${JSON.stringify(checked)}`);
+    }
+    const base = await request(baseline.url, { dispatcher: client });
+    await base.body.dump();
+    if (base.statusCode !== 302 || !String(base.headers.location).startsWith(`${partner.url}/sso/`)) {
+      throw new Error(`the baseline did not redirect to the partner (${base.statusCode})`);
+    }
+
+    const click = (url: string, headers: Record<string, string>, status: number) => async () => {
+      const res = await request(url, { dispatcher: client, headers });
+      await res.body.text();
+      if (res.statusCode !== status) throw new Error(`${url} answered ${res.statusCode}`);
+    };
+    const subject = click(subjectUrl, AUTH, 200);
+    const bare = click(baseline.url, {}, 302);
+    const results: Comparison[] = [];
+    for (const concurrency of [1, 16]) {
+      results.push(
+        await compare(
+          'click path: fetch_url via /json-api/cpanel vs bare Hono + one undici request',
+          subject,
+          bare,
+          {
+            concurrency,
+            roundMs: options.roundMs ?? 2_000,
+            rounds: options.rounds ?? 4,
+            warmupMs: options.warmupMs ?? 1_000,
+            target: 0.85,
+          },
+        ),
+      );
+    }
+    return results;
+  } finally {
+    await client.destroy();
+    await baseline.stop();
+    await server.stop();
+    await partner.stop();
+  }
+}
+
+export function reportClickPath(c: Comparison): string {
+  const verdict = c.cpuRatio <= CPU_TARGET ? 'meets' : 'ABOVE';
+  return [
+    report(c),
+    `  CPU/click target ≤ ${CPU_TARGET}×: ${verdict} (CPU of this process = server + load client;`,
+    '  the mock partner runs in a child process and is not counted)',
+  ].join('\n');
+}
+
+export interface PendingClicksFigures {
+  clicks: number;
+  /** Clicks that shared an inbound socket (two pipelined GETs) for lack of fds. */
+  pairedClicks: number;
+  fdLimit: number;
+  heldAtPeak: number;
+  msToHoldAll: number;
+  rssBefore: number;
+  rssPeak: number;
+  heapBefore: number;
+  heapPeak: number;
+  kbPerClick: number;
+  heapKbPerClick: number;
+  gcAvailable: boolean;
+  result: LoadResult;
+  allAnswered: boolean;
+}
+
+export const KB_PER_CLICK_TARGET = 20;
+
+/** A gc() even without --expose-gc (the flag can be set at run time and read from a new context). */
+function findGc(): (() => void) | undefined {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (existing) return existing;
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+}
+
+function openFileLimit(): number {
+  try {
+    const limits = readFileSync('/proc/self/limits', 'utf8');
+    const soft = /^Max open files\s+(\S+)/m.exec(limits)?.[1];
+    return soft === undefined || soft === 'unlimited' ? Number.POSITIVE_INFINITY : Number(soft);
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+function openFds(): number {
+  try {
+    return readdirSync('/proc/self/fd').length;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * (2) `clicks` clicks held at once by a partner that answers only when all have arrived: the
+ * server's RSS growth per pending click, and whether every click is answered afterwards.
+ */
+export interface PendingClicksOptions {
+  clicks?: number;
+  /** Clicks started per ramp step, one step per `rampEveryMs`. */
+  rampBatch?: number;
+  rampEveryMs?: number;
+  /** The partner client's attempt deadline for this run. */
+  attemptTimeoutMs?: number;
+}
+
+export async function runPendingClicksBench(
+  options: PendingClicksOptions = {},
+): Promise<PendingClicksFigures> {
+  const {
+    clicks = 10_000,
+    rampBatch = 100,
+    rampEveryMs = 50,
+    attemptTimeoutMs = 60_000,
+  } = options;
+  const gc = findGc();
+  const collect = () => {
+    gc?.();
+    gc?.();
+    return process.memoryUsage();
+  };
+  // A pending click holds two sockets here: the browser's and the partner's. Beyond the fd
+  // limit (not raisable past the hard limit), some clicks share a socket, two pipelined GETs.
+  const fdLimit = openFileLimit();
+  const margin = 300;
+  const inboundBudget = Math.floor(fdLimit - openFds() - margin - clicks);
+  const inbound = Math.min(clicks, inboundBudget);
+  const pairedSockets = clicks - inbound;
+  if (2 * inbound < clicks) {
+    throw new Error(`open-file limit ${fdLimit} is too low for ${clicks} pending clicks`);
+  }
+  const [partner, loader] = await Promise.all([startChild('partner'), startChild('load')]);
+  const server = await startBenchServer({
+    // All clicks at the partner at once: the bench's point, not the production default.
+    partner: { connectionsPerOrigin: clicks + 100, attemptTimeoutMs },
+  });
+  try {
+    await server.createLink('warm', `${partner.url}/autologin`);
+    await server.createLink('held', `${partner.url}/autologin?scenario=gate`);
+    const plan = (app: string, count: number, paired: number): LoadPlan => ({
+      origin: server.url,
+      path: server.fetchUrlPath(app),
+      headers: AUTH,
+      count,
+      singleSockets: count - 2 * paired,
+      pairedSockets: paired,
+      rampBatch,
+      rampEveryMs,
+      partnerPrefix: `${partner.url}/sso/`,
+    });
+    // Warm up every code path (JIT, pools) before the baseline is taken.
+    loader.send({ type: 'load', plan: plan('warm', 500, 0) });
+    const warm = (await loader.next('loaded')).result;
+    if (warm.partnerUrls !== 500) throw new Error(`warm-up failed: ${JSON.stringify(warm)}`);
+
+    const before = collect();
+    const held = partner.next('held');
+    partner.send({ type: 'watch-gate', count: clicks, waitMs: attemptTimeoutMs - 5_000 });
+    const loaded = loader.next('loaded');
+    loader.send({ type: 'load', plan: plan('held', clicks, pairedSockets) });
+    const atPeak = await held;
+    const peak = collect();
+    partner.send({ type: 'open-gate' });
+    await partner.next('opened');
+    const { result } = await loaded;
+    return {
+      clicks,
+      pairedClicks: pairedSockets * 2,
+      fdLimit,
+      heldAtPeak: atPeak.count,
+      msToHoldAll: atPeak.ms,
+      rssBefore: before.rss,
+      rssPeak: peak.rss,
+      heapBefore: before.heapUsed,
+      heapPeak: peak.heapUsed,
+      kbPerClick: (peak.rss - before.rss) / 1024 / clicks,
+      heapKbPerClick: (peak.heapUsed - before.heapUsed) / 1024 / clicks,
+      gcAvailable: gc !== undefined,
+      result,
+      allAnswered: result.partnerUrls === clicks,
+    };
+  } finally {
+    await server.stop();
+    await Promise.all([partner.stop(), loader.stop()]);
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+export function reportPendingClicks(f: PendingClicksFigures): string {
+  const verdict = f.kbPerClick <= KB_PER_CLICK_TARGET ? 'meets' : 'ABOVE';
+  const { result } = f;
+  return [
+    `pending clicks: ${f.clicks} clicks held at the partner at once (server in this process)`,
+    `  held at peak ${f.heldAtPeak}/${f.clicks}, all arrived in ${f.msToHoldAll} ms; ` +
+      `fd limit ${f.fdLimit}${f.pairedClicks ? `, ${f.pairedClicks} clicks pipelined two per socket` : ''}`,
+    `  RSS ${mb(f.rssBefore)} → ${mb(f.rssPeak)} = ${f.kbPerClick.toFixed(1)} KB/pending click ` +
+      `(heap ${f.heapKbPerClick.toFixed(1)} KB)${f.gcAvailable ? ', after GC' : ', no GC available'}` +
+      ` — target ≤ ${KB_PER_CLICK_TARGET} KB: ${verdict}`,
+    `  answered ${result.answered}/${f.clicks} in ${result.ms} ms: partner URL ${result.partnerUrls}, ` +
+      `other ${result.other}, failed ${result.failed} — ${f.allAnswered ? 'all answered' : 'NOT all answered'}` +
+      (result.firstFailure ? `\n  first failure: ${result.firstFailure}` : ''),
+  ].join('\n');
+}
+
+/** Both click benchmarks, as printable lines (bench/index.ts prints them). */
+export async function runClickBench(): Promise<string[]> {
+  const lines: string[] = [];
+  for (const comparison of await runClickPathBench()) lines.push(reportClickPath(comparison));
+  lines.push(reportPendingClicks(await runPendingClicksBench()));
+  return lines;
+}

@@ -1,0 +1,292 @@
+// WHM API 1 list arguments (SPEC §2): columns, filter, sort and chunk, applied in that order to
+// a list function's record array. Parsed and checked before the function runs, so a malformed
+// argument costs no store read and always gets a reason naming it.
+import type { z } from 'zod';
+import { quote, ValidationError } from '../errors.ts';
+import { integerString, q, str } from '../rules.ts';
+import type { WhmArgs } from './args.ts';
+import {
+  compareKeys,
+  FILTER_TYPES,
+  type FilterType,
+  fieldText,
+  filterPredicate,
+  isFilterType,
+  numericFilter,
+  parseNumber,
+  SORT_METHODS,
+  type SortMethod,
+  sortKey,
+  sortMethod,
+  unlimitedFilter,
+} from './list-compare.ts';
+
+/** Where a list function's records are (`data[key]`) and the fields each record has. */
+export interface ListSpec {
+  key: string;
+  fields: readonly string[];
+}
+
+interface FilterStep {
+  id: string;
+  field: string;
+  type: FilterType;
+  arg0: string;
+  test: (value: string) => boolean;
+}
+
+interface SortStep {
+  field: string;
+  method: SortMethod;
+  reverse: boolean;
+}
+
+interface ChunkStep {
+  size: number;
+  start: number;
+  select: number | undefined;
+  verbose: boolean;
+}
+
+export interface ListPlan {
+  columns?: string[];
+  filter?: { steps: FilterStep[]; verbose: boolean };
+  sort?: SortStep[];
+  chunk?: ChunkStep;
+}
+
+export const DEFAULT_CHUNK_SIZE = 100;
+/** Ids are a, b, … z, then za, zb, … (how @cpanel/api numbers them past 26). */
+const ID = /^[a-z]+$/;
+
+function check<S extends z.ZodType>(rule: S, value: string | undefined): z.output<S> {
+  const result = rule.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(result.error.issues[0]?.message ?? 'The list arguments are not valid.');
+}
+
+function enabled(args: WhmArgs, name: string): boolean {
+  const value = args[name];
+  if (value === undefined || value === '0') return false;
+  if (value === '1') return true;
+  throw new ValidationError(`${q(name)} must be 0 or 1.`);
+}
+
+interface Grouped {
+  top: Record<string, string>;
+  /** Per id, in id order: the sub-arguments (for columns, the single value under "value"). */
+  ids: [string, Record<string, string>][];
+}
+
+/** Sorts out `api.NS.*`: known top-level names, and `api.NS.ID.SUB` (or `api.NS.ID`). */
+function group(args: WhmArgs, ns: string, top: string[], subs: string[] | null): Grouped {
+  const prefix = `api.${ns}.`;
+  const perId = (subs ?? ['']).map((s) => `${prefix}ID${s && `.${s}`}`);
+  const known = [...top.map((t) => `${prefix}${t}`), ...perId].join(', ');
+  const unknown = (key: string) =>
+    new ValidationError(
+      `${q(key)} is not a WHM list argument; the ${ns} arguments are ${known}${perId.length > 0 ? ' (ID: a, b, c, …)' : ''}.`,
+    );
+  const out: Grouped = { top: {}, ids: [] };
+  const byId = new Map<string, Record<string, string>>();
+  for (const [key, value] of Object.entries(args)) {
+    if (!key.startsWith(prefix)) continue;
+    const rest = key.slice(prefix.length);
+    if (top.includes(rest)) {
+      out.top[rest] = value;
+      continue;
+    }
+    const dot = rest.indexOf('.');
+    const id = subs ? rest.slice(0, dot) : rest;
+    const sub = subs ? rest.slice(dot + 1) : 'value';
+    if ((subs && (dot < 0 || !subs.includes(sub))) || (!subs && dot >= 0)) throw unknown(key);
+    if (!ID.test(id)) {
+      throw new ValidationError(
+        `${q(key)} has the id ${quote(id)}; list argument ids are lowercase letters (a, b, c, …).`,
+      );
+    }
+    const entry = byId.get(id) ?? {};
+    entry[sub] = value;
+    byId.set(id, entry);
+  }
+  out.ids = [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return out;
+}
+
+function noneGiven(ns: string, example: string): ValidationError {
+  return new ValidationError(
+    `${q(`api.${ns}.enable`)} is 1 but no ${ns} was given; send at least ${quote(example)}.`,
+  );
+}
+
+function checkField(name: string, field: string, fields: readonly string[], star: boolean) {
+  if (fields.includes(field) || (star && field === '*')) return;
+  const choices = fields.map((f) => `“${f}”`).join(', ');
+  throw new ValidationError(
+    `${q(name)} must name a field of the records (${choices})${star ? ' or be “*” for any field' : ''}; there is no field ${quote(field)}.`,
+  );
+}
+
+function parseColumns(args: WhmArgs, fields: readonly string[]): string[] | undefined {
+  if (!enabled(args, 'api.columns.enable')) return undefined;
+  const { ids } = group(args, 'columns', ['enable'], null);
+  if (ids.length === 0) throw noneGiven('columns', `api.columns.a=${fields[0] ?? 'FIELD'}`);
+  const columns: string[] = [];
+  for (const [id, { value = '' }] of ids) {
+    checkField(`api.columns.${id}`, value, fields, false);
+    if (!columns.includes(value)) columns.push(value);
+  }
+  return columns;
+}
+
+function parseFilter(args: WhmArgs, fields: readonly string[]): ListPlan['filter'] {
+  if (!enabled(args, 'api.filter.enable')) return undefined;
+  const { ids } = group(args, 'filter', ['enable', 'verbose'], ['field', 'type', 'arg0']);
+  if (ids.length === 0) throw noneGiven('filter', `api.filter.a.field=${fields[0] ?? 'FIELD'}`);
+  const steps = ids.map(([id, given]): FilterStep => {
+    const name = (sub: string) => `api.filter.${id}.${sub}`;
+    const field = check(str(name('field')), given.field);
+    checkField(name('field'), field, fields, true);
+    const type = given.type ?? 'contains';
+    if (!isFilterType(type)) {
+      throw new ValidationError(
+        `${q(name('type'))} must be one of ${FILTER_TYPES.join(', ')} (got ${quote(type)}).`,
+      );
+    }
+    const arg0 = check(str(name('arg0')), given.arg0);
+    if (numericFilter(type) && parseNumber(arg0, unlimitedFilter(type)) === undefined) {
+      const kind = unlimitedFilter(type) ? 'a number or “unlimited”' : 'a number';
+      throw new ValidationError(
+        `${q(name('arg0'))} must be ${kind} for the ${quote(type)} filter type (got ${quote(arg0)}).`,
+      );
+    }
+    return { id, field, type, arg0, test: filterPredicate(type, arg0) };
+  });
+  return { steps, verbose: enabled(args, 'api.filter.verbose') };
+}
+
+function parseSort(args: WhmArgs, fields: readonly string[]): SortStep[] | undefined {
+  if (!enabled(args, 'api.sort.enable')) return undefined;
+  const { ids } = group(args, 'sort', ['enable'], ['field', 'method', 'reverse']);
+  if (ids.length === 0) throw noneGiven('sort', `api.sort.a.field=${fields[0] ?? 'FIELD'}`);
+  return ids.map(([id, given]) => {
+    const name = (sub: string) => `api.sort.${id}.${sub}`;
+    const field = check(str(name('field')), given.field);
+    checkField(name('field'), field, fields, false);
+    const method = sortMethod(given.method ?? 'lexicographic');
+    if (!method) {
+      throw new ValidationError(
+        `${q(name('method'))} must be one of ${SORT_METHODS.join(', ')} (got ${quote(given.method ?? '')}).`,
+      );
+    }
+    return { field, method, reverse: enabled(args, name('reverse')) };
+  });
+}
+
+function parseChunk(args: WhmArgs): ChunkStep | undefined {
+  if (!enabled(args, 'api.chunk.enable')) return undefined;
+  group(args, 'chunk', ['enable', 'size', 'start', 'select', 'verbose'], []);
+  const number = (name: string, min?: number) => {
+    const value = args[name];
+    return value === undefined ? undefined : Number(check(integerString(name, min), value));
+  };
+  return {
+    size: number('api.chunk.size', 1) ?? DEFAULT_CHUNK_SIZE,
+    // Any integer: @cpanel/api asks for "all pages" with start=-1, which starts at record 1.
+    start: number('api.chunk.start') ?? 1,
+    select: number('api.chunk.select', 1),
+    verbose: enabled(args, 'api.chunk.verbose'),
+  };
+}
+
+/** The list arguments of a call, checked against the function's fields; undefined when none. */
+export function parseListArgs(args: WhmArgs, spec: ListSpec): ListPlan | undefined {
+  const plan: ListPlan = {};
+  const columns = parseColumns(args, spec.fields);
+  const fields = columns ?? spec.fields;
+  const filter = parseFilter(args, fields);
+  const sort = parseSort(args, fields);
+  const chunk = parseChunk(args);
+  if (columns) plan.columns = columns;
+  if (filter) plan.filter = filter;
+  if (sort) plan.sort = sort;
+  if (chunk) plan.chunk = chunk;
+  return columns || filter || sort || chunk ? plan : undefined;
+}
+
+type Row = Record<string, unknown>;
+
+function matches(step: FilterStep, row: Row, fields: readonly string[]): boolean {
+  if (step.field === '*') return fields.some((f) => step.test(fieldText(row[f])));
+  return step.test(fieldText(row[step.field]));
+}
+
+function sortRows(rows: Row[], steps: SortStep[]): Row[] {
+  const decorated = rows.map((row, index) => ({
+    row,
+    index,
+    keys: steps.map((s) => {
+      const text = fieldText(row[s.field]);
+      return { key: sortKey(s.method, text), text };
+    }),
+  }));
+  decorated.sort((a, b) => {
+    for (let i = 0; i < steps.length; i++) {
+      const ka = a.keys[i];
+      const kb = b.keys[i];
+      if (!ka || !kb) continue;
+      const c = compareKeys(ka.key, kb.key, ka.text, kb.text);
+      if (c !== 0) return steps[i]?.reverse ? -c : c;
+    }
+    return a.index - b.index;
+  });
+  return decorated.map((d) => d.row);
+}
+
+/** Applies the plan to `data[spec.key]`; returns the new data and the metadata to add. */
+export function applyListPlan(
+  plan: ListPlan,
+  spec: ListSpec,
+  data: unknown,
+): { data: Record<string, unknown>; metadata: Record<string, unknown> } {
+  const holder = data as Record<string, unknown> | undefined;
+  const list = holder?.[spec.key];
+  if (!Array.isArray(list)) throw new Error(`the list function returned no data.${spec.key} array`);
+  const metadata: Record<string, unknown> = {};
+  let rows = list as Row[];
+  let fields = spec.fields;
+  if (plan.columns) {
+    const columns = plan.columns;
+    fields = columns;
+    rows = rows.map((row) => {
+      const kept: Row = {};
+      for (const c of columns) if (row[c] !== undefined) kept[c] = row[c];
+      return kept;
+    });
+  }
+  if (plan.filter) {
+    const { steps, verbose } = plan.filter;
+    const before = rows.length;
+    rows = rows.filter((row) => steps.every((step) => matches(step, row, fields)));
+    if (verbose) {
+      const filter: Record<string, unknown> = {};
+      for (const { id, field, type, arg0 } of steps) filter[id] = { field, type, arg0, valid: 1 };
+      filter.filtered = before;
+      metadata.filter = filter;
+    }
+  }
+  if (plan.sort) rows = sortRows(rows, plan.sort);
+  if (plan.chunk) {
+    const { size, select, verbose } = plan.chunk;
+    const records = rows.length;
+    let start = select === undefined ? plan.chunk.start : (select - 1) * size + 1;
+    if (start <= 0 || start > records) start = 1;
+    rows = rows.slice(start - 1, start - 1 + size);
+    if (verbose) {
+      const current = Math.floor((start - 1) / size) + 1;
+      const chunks = Math.max(1, Math.ceil(records / size));
+      metadata.chunk = { start, size, records, current, chunks };
+    }
+  }
+  return { data: { ...holder, [spec.key]: rows }, metadata };
+}

@@ -1,0 +1,511 @@
+// The broker end to end over real sockets: the real server, links created through the WHM API,
+// UAPI Integration::fetch_url through the /json-api/cpanel bridge, and the real mock partner
+// playing every fault scenario of SPEC §7, each ending in the documented outcome in time.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningMockPartner, startMockPartner } from '../mock-partner/index.ts';
+import type { RecordedRequest } from '../mock-partner/request-log.ts';
+import { loadConfig } from '../src/config.ts';
+import { createMemoryLogger } from '../src/log.ts';
+import type { BrokerOverrides } from '../src/runtime.ts';
+import { type RunningServer, startServer } from '../src/server.ts';
+import { createFileStore } from '../src/store/file-store.ts';
+import { type Json, ROOT_PASSWORD, ROOT_TOKEN, startTestServer } from './helpers/server.ts';
+
+/** Distinctive, so a search of every answer and log line for it cannot miss. */
+const TOKEN = 'TOK-e2e-4b7d1c9a-must-never-surface-Wq3';
+const ROTATED_TOKEN = 'TOK-e2e-rotated-8e2f6a0d-never-shown-Kp5';
+const FALLBACK = 'https://billing.example/clientarea';
+const USER = 'alice';
+const SUBSCRIBER = '1001';
+const AUTH = { authorization: `whm root:${ROOT_TOKEN}` };
+
+/** Every answer body of this file, for the secrecy check at the end. */
+const bodies: string[] = [];
+
+interface Target {
+  url: string;
+  logs: string[];
+  dataDir: string;
+}
+
+async function call(target: Target, path: string, init: RequestInit = {}): Promise<Json> {
+  const res = await fetch(`${target.url}${path}`, init);
+  const text = await res.text();
+  bodies.push(text);
+  expect(res.status, text).toBe(200);
+  return JSON.parse(text);
+}
+
+async function whm(target: Target, fn: string, args: Record<string, string>): Promise<Json> {
+  const answer = await call(target, `/json-api/${fn}`, {
+    method: 'POST',
+    headers: { ...AUTH, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ 'api.version': '1', ...args }).toString(),
+  });
+  expect(answer.metadata, JSON.stringify(answer)).toMatchObject({ result: 1 });
+  return answer;
+}
+
+let appCount = 0;
+/** Creates a link with a fresh app name through create_integration_link; returns the name. */
+async function createLink(target: Target, fields: Record<string, string>): Promise<string> {
+  appCount += 1;
+  const app = `e2e_${appCount}`;
+  await whm(target, 'create_integration_link', {
+    user: USER,
+    app,
+    implements: 'billing',
+    label: 'Mock Billing',
+    subscriber_unique_id: SUBSCRIBER,
+    token: TOKEN,
+    ...fields,
+  });
+  return app;
+}
+
+interface BridgeCall {
+  user?: string;
+  module?: string;
+  func?: string;
+  version?: string;
+  app?: string;
+}
+
+/** fetch_url through the WHM bridge as root; returns the bridge answer and how long it took. */
+async function bridge(target: Target, query: BridgeCall): Promise<{ answer: Json; ms: number }> {
+  const params = new URLSearchParams({
+    cpanel_jsonapi_user: query.user ?? USER,
+    cpanel_jsonapi_module: query.module ?? 'Integration',
+    cpanel_jsonapi_func: query.func ?? 'fetch_url',
+    cpanel_jsonapi_apiversion: query.version ?? '3',
+  });
+  if (query.app !== undefined) params.set('app', query.app);
+  const started = performance.now();
+  const answer = await call(target, `/json-api/cpanel?${params}`, { headers: AUTH });
+  return { answer, ms: performance.now() - started };
+}
+
+/** The POSTs the partner received for one app, in order. */
+const postsFor = (partner: RunningMockPartner, app: string): RecordedRequest[] =>
+  partner.requests.filter(
+    (r) => r.method === 'POST' && r.path === '/autologin' && r.body.app === app,
+  );
+
+const success = (data: unknown) => ({
+  apiversion: 3,
+  module: 'Integration',
+  func: 'fetch_url',
+  result: { status: 1, data, errors: null, messages: null, warnings: null, metadata: {} },
+});
+
+const failure = (error: RegExp, extra: Record<string, unknown> = {}) => ({
+  apiversion: 3,
+  module: 'Integration',
+  func: 'fetch_url',
+  ...extra,
+  result: {
+    status: 0,
+    data: null,
+    errors: [expect.stringMatching(error)],
+    messages: null,
+    warnings: null,
+    metadata: {},
+  },
+});
+
+const fallback = success({ redirect_url: FALLBACK, url: FALLBACK });
+
+let server: Target & { stop(): Promise<void> };
+let partner: RunningMockPartner;
+/** A second loopback listener: a redirecting partner must never get the token sent here. */
+let elsewhere: { url: string; requests: string[]; server: Server };
+
+const partnerUrl = () => expect.stringMatching(new RegExp(`^${partner.url}/sso/[\\w-]+$`));
+const partnerAnswer = () => success({ redirect_url: partnerUrl(), url: FALLBACK });
+
+/** Creates a link to a scenario (fallback `url` included unless given) and launches it. */
+async function launchScenario(query: Record<string, string | number>, fields = {}) {
+  const app = await createLink(server, {
+    autologin_token_url: partner.autologinUrl(query),
+    url: FALLBACK,
+    ...fields,
+  });
+  const { answer, ms } = await bridge(server, { app });
+  return { app, answer, ms, posts: postsFor(partner, app) };
+}
+
+beforeAll(async () => {
+  const [started, mock] = await Promise.all([startTestServer(), startMockPartner({ port: 0 })]);
+  server = started;
+  partner = mock;
+  const requests: string[] = [];
+  const listener = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    res.end('{"redirect_url":"http://stolen.example/"}');
+  });
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const { port } = listener.address() as AddressInfo;
+  elsewhere = { url: `http://127.0.0.1:${port}`, requests, server: listener };
+  await whm(server, 'createacct', { username: USER, domain: 'alice.example.com' });
+});
+
+afterAll(async () => {
+  elsewhere.server.closeAllConnections();
+  await new Promise<void>((resolve) => elsewhere.server.close(() => resolve()));
+  await Promise.all([server.stop(), partner.close()]);
+});
+
+describe('fetch_url through the bridge, well-behaved partner', () => {
+  it('answers the partner’s one-time URL, which signs in once and then is gone', async () => {
+    const { answer, ms, posts } = await launchScenario({});
+    expect(answer).toEqual(partnerAnswer());
+    expect(ms).toBeLessThan(2_000);
+
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(posts[0]?.headers.accept).toBe('application/json');
+    expect(posts[0]?.body).toMatchObject({
+      user: USER,
+      token: TOKEN,
+      subscriber_unique_id: SUBSCRIBER,
+      attempt: '1',
+      url: FALLBACK,
+      label: 'Mock Billing',
+      implements: 'billing',
+    });
+
+    const landing = await fetch(answer.result.data.redirect_url, { redirect: 'manual' });
+    const page = await landing.text();
+    expect(landing.status).toBe(200);
+    expect(page).toContain(`Signed in to Mock Billing as subscriber ${SUBSCRIBER} (user ${USER})`);
+    const again = await fetch(answer.result.data.redirect_url, { redirect: 'manual' });
+    await again.text();
+    expect(again.status).toBe(410);
+  });
+
+  it('a link with only `url` answers that url without any POST', async () => {
+    const app = await createLink(server, { url: FALLBACK });
+    const { answer } = await bridge(server, { app });
+    expect(answer).toEqual(fallback);
+    expect(postsFor(partner, app)).toHaveLength(0);
+  });
+});
+
+describe('fetch_url failures answer result.status 0 with a clear error', () => {
+  it('a link whose partner fails and which has no `url`', async () => {
+    const app = await createLink(server, {
+      autologin_token_url: partner.autologinUrl({ scenario: 'status', code: 500 }),
+    });
+    const { answer } = await bridge(server, { app });
+    expect(answer).toEqual(failure(/^“Mock Billing” is not available right now/));
+    expect(answer.result.errors[0]).toContain('no fallback “url”');
+    expect(postsFor(partner, app)).toHaveLength(1);
+  });
+
+  it('a missing link', async () => {
+    const { answer } = await bridge(server, { app: 'no_such_app' });
+    expect(answer).toEqual(
+      failure(/^There is no integration link “no_such_app” for the user “alice”\.$/),
+    );
+  });
+
+  it('an unknown user', async () => {
+    const { answer } = await bridge(server, { user: 'nobodyhere', app: 'x' });
+    expect(answer).toEqual(failure(/nobodyhere/));
+    expect(answer.result.errors[0]).toMatch(/You do not have a user named/);
+  });
+
+  it('an unknown module or function', async () => {
+    const module = await bridge(server, { module: 'Billing', app: 'x' });
+    expect(module.answer).toEqual(
+      failure(/“Billing::fetch_url” does not exist/, { module: 'Billing' }),
+    );
+    const func = await bridge(server, { func: 'launch', app: 'x' });
+    expect(func.answer).toEqual(
+      failure(/“Integration::launch” does not exist/, { func: 'launch' }),
+    );
+  });
+
+  it('cpanel_jsonapi_apiversion=2', async () => {
+    const app = await createLink(server, { url: FALLBACK });
+    const { answer } = await bridge(server, { version: '2', app });
+    expect(answer).toEqual(failure(/apiversion=3/, { apiversion: 2 }));
+  });
+
+  it('refuses the bridge without root credentials', async () => {
+    const res = await fetch(
+      `${server.url}/json-api/cpanel?cpanel_jsonapi_user=alice&cpanel_jsonapi_module=Integration&cpanel_jsonapi_func=fetch_url&cpanel_jsonapi_apiversion=3&app=x`,
+    );
+    bodies.push(await res.text());
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('fault scenarios that fall back at once', () => {
+  it.each([
+    ['status 500', { scenario: 'status', code: 500 }],
+    ['status 404', { scenario: 'status', code: 404 }],
+    ['garbage', { scenario: 'garbage' }],
+    ['empty', { scenario: 'empty' }],
+    ['wrong-key', { scenario: 'wrong-key' }],
+  ])('%s → the stored url after one POST', async (_name, query) => {
+    const { answer, ms, posts } = await launchScenario(query);
+    expect(answer).toEqual(fallback);
+    expect(JSON.stringify(answer)).not.toContain('evil');
+    expect(posts.map((p) => p.body.attempt)).toEqual(['1']);
+    expect(ms).toBeLessThan(2_000);
+  });
+
+  it('a wrong token (the partner answers 401) → the stored url after one POST', async () => {
+    const { answer, posts } = await launchScenario({}, { token: 'wrong-token' });
+    expect(answer).toEqual(fallback);
+    expect(posts).toHaveLength(1);
+  });
+
+  it.each([
+    'javascript',
+    'mixed-case-javascript',
+    'tab-javascript',
+    'data',
+    'relative',
+    'protocol-relative',
+    'crlf',
+    'ftp',
+  ])('unsafe-redirect kind=%s → the stored url', async (kind) => {
+    const { answer, posts } = await launchScenario({ scenario: 'unsafe-redirect', kind });
+    expect(answer).toEqual(fallback);
+    expect(posts).toHaveLength(1);
+  });
+
+  it.each([301, 302, 307, 308])(
+    'redirect3xx (%i) to another loopback listener → it receives nothing; the stored url',
+    async (code) => {
+      const { answer, posts } = await launchScenario({
+        scenario: 'redirect3xx',
+        code,
+        to: `${elsewhere.url}/steal`,
+      });
+      expect(answer).toEqual(fallback);
+      expect(posts).toHaveLength(1);
+      expect(elsewhere.requests).toEqual([]);
+    },
+  );
+});
+
+describe('transient failures are retried within the three attempts', () => {
+  it('status 503 → three POSTs after short backoffs, then the stored url', async () => {
+    const { answer, ms, posts } = await launchScenario({ scenario: 'status', code: 503 });
+    expect(answer).toEqual(fallback);
+    expect(posts.map((p) => p.body.attempt)).toEqual(['1', '2', '3']);
+    expect(ms).toBeLessThan(3_000);
+  });
+
+  it('reset → three POSTs, then the stored url', async () => {
+    const { answer, ms, posts } = await launchScenario({ scenario: 'reset' });
+    expect(answer).toEqual(fallback);
+    expect(posts.map((p) => p.body.attempt)).toEqual(['1', '2', '3']);
+    expect(ms).toBeLessThan(3_000);
+  });
+});
+
+describe('a huge (20 MB) answer', () => {
+  it('falls back promptly with bounded memory while the server keeps answering', async () => {
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 5);
+    try {
+      const huge = Array.from({ length: 3 }, () => launchScenario({ scenario: 'huge', mb: 20 }));
+      // Meanwhile: another click and an admin call are answered.
+      const [normal, accounts] = await Promise.all([
+        launchScenario({}),
+        call(server, '/json-api/listaccts?api.version=1', { headers: AUTH }),
+      ]);
+      expect(normal.answer).toEqual(partnerAnswer());
+      expect(accounts.metadata.result).toBe(1);
+      for (const { answer, ms, posts } of await Promise.all(huge)) {
+        expect(answer).toEqual(fallback);
+        expect(posts).toHaveLength(1);
+        expect(ms).toBeLessThan(3_000);
+      }
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(peak - rssBefore).toBeLessThan(50 * 1024 * 1024);
+    // The partner stopped streaming because the broker went away, not because it finished.
+    await expect.poll(() => partner.state.openStreams()).toBe(0);
+  });
+});
+
+describe.concurrent('scenarios that take real time (run side by side)', () => {
+  it('hang → the stored url at the 10 s attempt deadline, after one POST', async () => {
+    const { answer, ms, posts } = await launchScenario({ scenario: 'hang' });
+    expect(answer).toEqual(fallback);
+    expect(posts).toHaveLength(1);
+    expect(ms).toBeGreaterThanOrEqual(9_900);
+    expect(ms).toBeLessThan(12_000);
+  });
+
+  it('trickle past 10 s → the stored url at the 10 s attempt deadline', async () => {
+    const { answer, ms, posts } = await launchScenario({ scenario: 'trickle', ms: 400 });
+    expect(answer).toEqual(fallback);
+    expect(posts).toHaveLength(1);
+    expect(ms).toBeGreaterThanOrEqual(9_900);
+    expect(ms).toBeLessThan(12_000);
+  });
+
+  it('slow (3 s, below the deadline) → the partner URL', async () => {
+    const { answer, ms, posts } = await launchScenario({ scenario: 'slow', ms: 3_000 });
+    expect(answer).toEqual(partnerAnswer());
+    expect(posts).toHaveLength(1);
+    expect(ms).toBeGreaterThanOrEqual(2_900);
+    expect(ms).toBeLessThan(5_000);
+  });
+
+  it('retry&times=2&retry=1 → the partner URL after ~2 s and POSTs with attempt 1, 2, 3', async () => {
+    const { answer, ms, posts } = await launchScenario({ scenario: 'retry', times: 2, retry: 1 });
+    expect(answer).toEqual(partnerAnswer());
+    expect(posts.map((p) => p.body.attempt)).toEqual(['1', '2', '3']);
+    expect(ms).toBeGreaterThanOrEqual(1_950);
+    expect(ms).toBeLessThan(4_000);
+    const gaps = posts.slice(1).map((p, i) => p.time - (posts[i]?.time ?? 0));
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(950);
+  });
+
+  it('always-retry → the stored url after three POSTs (no wait after the last)', async () => {
+    const { answer, ms, posts } = await launchScenario({ scenario: 'always-retry', retry: 1 });
+    expect(answer).toEqual(fallback);
+    expect(posts.map((p) => p.body.attempt)).toEqual(['1', '2', '3']);
+    expect(ms).toBeGreaterThanOrEqual(1_950);
+    expect(ms).toBeLessThan(3_500);
+  });
+
+  it.each([
+    ['0', 0],
+    ['abc', 0],
+    ['0.5', 0],
+    ['-5', 5_000],
+  ])('retry=%s → the second POST comes %i ms after the first', async (retry, wait) => {
+    const { answer, posts } = await launchScenario({ scenario: 'retry', times: 1, retry });
+    expect(answer).toEqual(partnerAnswer());
+    expect(posts.map((p) => p.body.attempt)).toEqual(['1', '2']);
+    const gap = (posts[1]?.time ?? 0) - (posts[0]?.time ?? 0);
+    expect(gap).toBeGreaterThanOrEqual(wait - 50);
+    expect(gap).toBeLessThan(wait + 700);
+  });
+
+  it('a token replaced in the store while the broker waits is the one sent next', async () => {
+    // A strict partner: only the rotated token signs subscriber 2002 in.
+    const strict = await startMockPartner({ port: 0, subscribers: { '2002': ROTATED_TOKEN } });
+    try {
+      const app = await createLink(server, {
+        autologin_token_url: strict.autologinUrl({ scenario: 'retry', times: 1, retry: 1 }),
+        url: FALLBACK,
+        subscriber_unique_id: '2002',
+      });
+      const launched = bridge(server, { app });
+      await expect.poll(() => postsFor(strict, app).length, { timeout: 900 }).toBe(1);
+      // What update_integration_link_token does: another writer replaces the token on disk.
+      expect(
+        await createFileStore({ dataDir: server.dataDir }).updateLinkToken(
+          USER,
+          app,
+          ROTATED_TOKEN,
+        ),
+      ).toBe(true);
+      const { answer } = await launched;
+      expect(answer.result.status).toBe(1);
+      expect(answer.result.data.redirect_url).toMatch(new RegExp(`^${strict.url}/sso/`));
+      expect(postsFor(strict, app).map((p) => [p.body.attempt, p.body.token])).toEqual([
+        ['1', TOKEN],
+        ['2', ROTATED_TOKEN],
+      ]);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('with the partner client and sleep injected through startServer', () => {
+  let injected: RunningServer & Target;
+  const waits: number[] = [];
+
+  beforeAll(async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'linkbroker-e2e-'));
+    const logger = createMemoryLogger();
+    const config = loadConfig({
+      PORT: '0',
+      LINKBROKER_DATA_DIR: dataDir,
+      LINKBROKER_ROOT_PASSWORD: ROOT_PASSWORD,
+      LINKBROKER_ROOT_TOKEN: ROOT_TOKEN,
+    });
+    const overrides: BrokerOverrides = {
+      partner: { attemptTimeoutMs: 300 },
+      // Records the wait instead of sleeping: 60 s waits need no 60 s test.
+      sleep: async (ms) => void waits.push(ms),
+    };
+    const running = await startServer(config, logger, overrides);
+    injected = { ...running, dataDir, logs: logger.lines };
+    await whm(injected, 'createacct', { username: USER, domain: 'alice.example.com' });
+  });
+  afterAll(async () => {
+    await injected.close();
+    await rm(injected.dataDir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['0', 0],
+    ['-5', 5_000],
+    ['abc', 0],
+    ['1e9', 60_000],
+    ['0.5', 0],
+  ])('retry=%s → the broker waits %i ms, then signs in', async (retry, wait) => {
+    waits.length = 0;
+    const app = await createLink(injected, {
+      autologin_token_url: partner.autologinUrl({ scenario: 'retry', times: 1, retry }),
+      url: FALLBACK,
+    });
+    const { answer } = await bridge(injected, { app });
+    expect(answer).toEqual(partnerAnswer());
+    expect(waits).toEqual([wait]);
+    expect(postsFor(partner, app).map((p) => p.body.attempt)).toEqual(['1', '2']);
+  });
+
+  it('hang → the stored url at the injected attempt deadline', async () => {
+    const app = await createLink(injected, {
+      autologin_token_url: partner.autologinUrl({ scenario: 'hang' }),
+      url: FALLBACK,
+    });
+    const { answer, ms } = await bridge(injected, { app });
+    expect(answer).toEqual(fallback);
+    expect(ms).toBeGreaterThanOrEqual(290);
+    expect(ms).toBeLessThan(2_000);
+  });
+
+  it('never shows the token in its answers or logs', () => {
+    expect(injected.logs.some((line) => line.includes('"msg":"autologin"'))).toBe(true);
+    for (const text of injected.logs) {
+      expect(text).not.toContain(TOKEN);
+    }
+  });
+});
+
+describe('secrecy', () => {
+  it('no answer body and no log line of this file ever carried a token', () => {
+    // The partner did receive it: the search below is looking for something real.
+    expect(partner.requests.some((r) => r.body.token === TOKEN)).toBe(true);
+    const autologinLines = server.logs.filter((line) => line.includes('"msg":"autologin"'));
+    expect(autologinLines.length).toBeGreaterThan(30);
+    expect(bodies.length).toBeGreaterThan(60);
+    for (const text of [...bodies, ...server.logs]) {
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain(ROTATED_TOKEN);
+    }
+  });
+});

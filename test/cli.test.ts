@@ -1,0 +1,135 @@
+// The linkbroker command as a user runs it: `serve` start-up (secrets printed once, bad
+// configuration refused in one line) and `whmapi1` on the data dir without HTTP.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'linkbroker.js');
+let dataDir: string;
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'linkbroker-cli-'));
+});
+afterEach(() => rm(dataDir, { recursive: true, force: true }));
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, LINKBROKER_DATA_DIR: dataDir, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts `serve`, waits for its banner, returns the output so far and stops it. */
+async function serveOnce(env: Record<string, string> = {}) {
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
+    env: { ...process.env, LINKBROKER_DATA_DIR: dataDir, PORT: '0', ...env },
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d) => {
+      out += d;
+      if (out.includes('WHM API:') && (out.includes('curl') || !out.includes('generated')))
+        resolve();
+    });
+    child.on('exit', () => reject(new Error(`serve exited: ${out}`)));
+  });
+  // Give the banner's last lines a moment, then stop the server the way a user would.
+  await new Promise((r) => setTimeout(r, 200));
+  const exited = new Promise((r) => child.on('exit', r));
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  return out;
+}
+
+describe('linkbroker serve', () => {
+  it('generates the root secrets on first start, prints them once, keeps only digests', async () => {
+    const first = await serveOnce();
+    const password = /root password \(generated, shown only once\): (\S+)/.exec(first)?.[1];
+    const token = /root API token \(generated, shown only once\): (\S+)/.exec(first)?.[1];
+    expect(password).toBeTruthy();
+    expect(token).toBeTruthy();
+    const secrets = await readFile(join(dataDir, 'secrets', 'root.json'), 'utf8');
+    expect(secrets).not.toContain(password as string);
+    expect(secrets).not.toContain(token as string);
+    expect((await stat(join(dataDir, 'secrets', 'root.json'))).mode & 0o777).toBe(0o600);
+    const second = await serveOnce();
+    expect(second).not.toContain('generated');
+    expect(second).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  it('stops with one line naming the variable when the configuration is bad', async () => {
+    const { code, stdout, stderr } = await run(['serve'], { PORT: 'eighty' });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toEqual([
+      'Invalid configuration: PORT must be a whole number from 0 to 65535.',
+    ]);
+  });
+
+  it('answers unknown commands with the usage and exit code 2', async () => {
+    const { code, stderr } = await run(['frobnicate']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown command “frobnicate”');
+  });
+});
+
+describe('linkbroker whmapi1', () => {
+  it('runs functions on the data dir and prints the JSON envelope', async () => {
+    const created = await run([
+      'whmapi1',
+      'createacct',
+      'username=alice',
+      'domain=alice.example.com',
+    ]);
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toEqual({
+      data: { user: 'alice', domain: 'alice.example.com' },
+      metadata: { command: 'createacct', reason: 'OK', result: 1, version: 1 },
+    });
+    const link = await run([
+      'whmapi1',
+      'create_integration_link',
+      'user=alice',
+      'app=billing',
+      'implements=billing',
+      'label=Billing & more',
+      'subscriber_unique_id=1',
+      'token=cli-secret-token',
+      'url=https://billing.example.com/',
+    ]);
+    expect(link.code).toBe(0);
+    expect(link.stdout).not.toContain('cli-secret-token');
+    expect(link.stderr).not.toContain('cli-secret-token');
+    const userconfig = JSON.parse(
+      await readFile(join(dataDir, 'integration', 'links', 'alice', 'billing.userconfig'), 'utf8'),
+    );
+    expect(userconfig.label).toBe('Billing & more');
+    const listed = await run(['whmapi1', 'listaccts']);
+    expect(JSON.parse(listed.stdout).data.acct).toEqual([
+      { user: 'alice', domain: 'alice.example.com' },
+    ]);
+  });
+
+  it('exits 1 with the failure envelope when result is 0, and 2 on malformed arguments', async () => {
+    const failed = await run(['whmapi1', 'create_integration_link', 'user=nobody1']);
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout).metadata).toMatchObject({
+      result: 0,
+      reason: 'You do not have a user named “nobody1”.',
+    });
+    const malformed = await run(['whmapi1', 'listaccts', 'oops']);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('not of the form key=value');
+  });
+});
