@@ -1,7 +1,6 @@
 // Issue 2's benchmarks: create_integration_link and its rejected form against bare Hono routes
 // doing the same durable two-file write / answering the same failure body.
-import { open, rename } from 'node:fs/promises';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
@@ -49,7 +48,9 @@ async function bareCreateServer() {
     2,
   )}\n`;
   const adminconfig = `${JSON.stringify({ token: TOKEN }, null, 2)}\n`;
-  const ok = { metadata: { command: 'create_integration_link', reason: 'OK', result: 1, version: 1 } };
+  const ok = {
+    metadata: { command: 'create_integration_link', reason: 'OK', result: 1, version: 1 },
+  };
   const app = new Hono();
   app.post('/json-api/create_integration_link', async (c) => {
     const args = new URLSearchParams(await c.req.text());
@@ -92,7 +93,11 @@ export async function runCreateBench(quick = false): Promise<Comparison[]> {
       await compare(
         'create_integration_link (durable two-file write)',
         async (w) => {
-          const text = await post(`${lb.url}/json-api/create_integration_link`, linkArgs(`app${w}`), AUTH);
+          const text = await post(
+            `${lb.url}/json-api/create_integration_link`,
+            linkArgs(`app${w}`),
+            AUTH,
+          );
           if (!text.includes('"result":1')) throw new Error(text);
         },
         async (w) => {
