@@ -14,7 +14,14 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer({ LINKBROKER_AUTH_MAX_FAILURES: '5' });
 });
-afterAll(() => server.stop());
+afterAll(async () => {
+  // The root secrets never reach a log line (every answer of this file is checked below too).
+  for (const line of server.logs) {
+    expect(line).not.toContain(ROOT_TOKEN);
+    expect(line).not.toContain(ROOT_PASSWORD);
+  }
+  await server.stop();
+});
 
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -110,6 +117,28 @@ describe('encodings', () => {
       version: 1,
       reason: 'Unknown app (“no_such_function”) requested for this version (1) of the API.',
     });
+  });
+
+  it('limits a streamed body without Content-Length too', async () => {
+    const chunk = 'a'.repeat(64 * 1024);
+    let sent = 0;
+    const body = new ReadableStream({
+      pull(controller) {
+        if (sent >= 3 * 1024 * 1024) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(new TextEncoder().encode(sent === chunk.length ? `x=${chunk}` : chunk));
+      },
+    });
+    const res = await fetch(`${server.url}/json-api/listaccts`, {
+      method: 'POST',
+      headers: { ...server.auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect((await json(res)).metadata.reason).toBe(
+      'The request body is larger than the limit of 2097152 bytes.',
+    );
   });
 
   it('limits the request body size with HTTP 413', async () => {

@@ -1,0 +1,133 @@
+// createacct, removeacct and listaccts (SPEC §3.3, minimal subset): rules, duplicates, removal
+// of everything an account owns.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json, snapshot, startTestServer, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+describe('createacct', () => {
+  it('creates an account, lowercasing the domain', async () => {
+    const body = await json(
+      await server.whm('createacct', { username: 'carol', domain: 'Carol.Example.COM' }),
+    );
+    expect(body).toEqual({
+      data: { user: 'carol', domain: 'carol.example.com' },
+      metadata: { command: 'createacct', reason: 'OK', result: 1, version: 1 },
+    });
+  });
+
+  it.each([
+    [{ domain: 'x.example.com' }, 'The “username” parameter is required.'],
+    [{ username: 'dave' }, 'The “domain” parameter is required.'],
+    [{ username: '', domain: 'x.example.com' }, 'The “username” parameter must not be empty.'],
+    [
+      { username: 'a'.repeat(17), domain: 'x.example.com' },
+      'The “username” parameter may be at most 16 characters long.',
+    ],
+    [
+      { username: '1abc', domain: 'x.example.com' },
+      'The “username” parameter must start with a lowercase letter and contain only lowercase letters and digits.',
+    ],
+    [
+      { username: 'Abc', domain: 'x.example.com' },
+      'The “username” parameter must start with a lowercase letter and contain only lowercase letters and digits.',
+    ],
+    [
+      { username: 'a_b', domain: 'x.example.com' },
+      'The “username” parameter must start with a lowercase letter and contain only lowercase letters and digits.',
+    ],
+    [
+      { username: '../etc', domain: 'x.example.com' },
+      'The “username” parameter must start with a lowercase letter and contain only lowercase letters and digits.',
+    ],
+    [
+      { username: 'testuser', domain: 'x.example.com' },
+      'The “username” parameter must not begin with “test”.',
+    ],
+    [{ username: 'root', domain: 'x.example.com' }, 'The “username” parameter is a reserved name.'],
+    [
+      { username: 'cpanelx', domain: 'x.example.com' },
+      'The “username” parameter is a reserved name.',
+    ],
+    [
+      { username: 'dave', domain: 'localhost' },
+      'The “domain” parameter must be a valid host name such as “example.com”.',
+    ],
+    [
+      { username: 'dave', domain: 'bad_domain.com' },
+      'The “domain” parameter must be a valid host name such as “example.com”.',
+    ],
+    [
+      { username: 'dave', domain: '-x.example.com' },
+      'The “domain” parameter must be a valid host name such as “example.com”.',
+    ],
+    [
+      { username: 'dave', domain: `${'a'.repeat(64)}.com` },
+      'The “domain” parameter must be a valid host name such as “example.com”.',
+    ],
+    [
+      { username: 'dave', domain: '1.2.3.4' },
+      'The “domain” parameter must be a valid host name such as “example.com”.',
+    ],
+    [
+      { username: 'carol', domain: 'other.example.com' },
+      'An account named “carol” already exists.',
+    ],
+    [
+      { username: 'dave', domain: 'carol.example.com' },
+      'The domain “carol.example.com” already belongs to another account.',
+    ],
+  ])('refuses %o with its reason and writes nothing', async (args, reason) => {
+    const before = await snapshot(server.dataDir);
+    const body = await json(await server.whm('createacct', args as Record<string, string>));
+    expect(body.metadata).toEqual({ command: 'createacct', result: 0, version: 1, reason });
+    expect(await snapshot(server.dataDir)).toEqual(before);
+  });
+});
+
+describe('listaccts and removeacct', () => {
+  it('lists accounts sorted by user', async () => {
+    await server.whm('createacct', { username: 'bob', domain: 'bob.example.com' });
+    const body = await json(await server.whm('listaccts'));
+    expect(body.data.acct).toEqual([
+      { user: 'bob', domain: 'bob.example.com' },
+      { user: 'carol', domain: 'carol.example.com' },
+    ]);
+  });
+
+  it('removes the account with all its links', async () => {
+    const link = {
+      user: 'bob',
+      app: 'billing',
+      implements: 'billing',
+      label: 'Billing',
+      subscriber_unique_id: '1',
+      token: 't',
+      url: 'https://example.com/',
+    };
+    expect((await json(await server.whm('create_integration_link', link))).metadata.result).toBe(1);
+    const body = await json(await server.whm('removeacct', { user: 'bob' }));
+    expect(body.metadata).toMatchObject({ result: 1, command: 'removeacct' });
+    expect(body).not.toHaveProperty('data');
+    expect(await readdir(join(server.dataDir, 'integration', 'links'))).not.toContain('bob');
+    const list = await json(await server.whm('listaccts'));
+    expect(list.data.acct.map((a: { user: string }) => a.user)).toEqual(['carol']);
+    // The same name can be used again afterwards, and its old links are gone.
+    await server.whm('createacct', { username: 'bob', domain: 'bob.example.com' });
+    expect(await readdir(join(server.dataDir, 'integration', 'links'))).not.toContain('bob');
+  });
+
+  it('refuses to remove an account that does not exist', async () => {
+    const body = await json(await server.whm('removeacct', { user: 'nobody1' }));
+    expect(body.metadata).toMatchObject({
+      result: 0,
+      reason: 'You do not have a user named “nobody1”.',
+    });
+  });
+});
