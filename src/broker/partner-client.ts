@@ -17,6 +17,13 @@ export const MAX_BODY_BYTES = 64 * 1024;
  */
 export const DEFAULT_CONNECTIONS_PER_ORIGIN = 64;
 export const USER_AGENT = 'linkbroker/0.1';
+/** The headers of every autologin POST (exported so check-partner can show them). */
+export const PARTNER_REQUEST_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'application/x-www-form-urlencoded',
+  accept: 'application/json',
+  'accept-encoding': 'gzip, deflate, br',
+  'user-agent': USER_AGENT,
+};
 
 export type TransportErrorCode = 'refused' | 'reset' | 'timeout' | 'too-large' | 'other';
 
@@ -99,12 +106,7 @@ export function createPartnerClient(options: PartnerClientOptions = {}): Partner
       const response = await request(url, {
         dispatcher: agent,
         method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-          'accept-encoding': 'gzip, deflate, br',
-          'user-agent': USER_AGENT,
-        },
+        headers: { ...PARTNER_REQUEST_HEADERS },
         body: new URLSearchParams(form).toString(),
         signal: controller.signal,
       });

@@ -7,6 +7,7 @@ commands:
   demo                           start the server with the mock partner and a demo account
   whmapi1 FUNCTION [key=value…]  run a WHM API 1 function on the data dir, print the JSON
   mock-partner [--port N]        start the bundled mock partner
+  check-partner --url URL …      test a partner's autologin endpoint against the protocol
 
 configuration comes from the environment; see README.md.`;
 
@@ -16,6 +17,7 @@ const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>
   demo: async () => (await import('./demo.ts')).runDemo,
   whmapi1: async () => (await import('./whmapi1.ts')).runWhmapi1,
   'mock-partner': async () => (await import('../../mock-partner/cli.ts')).runMockPartner,
+  'check-partner': async () => (await import('./check-partner.ts')).runCheckPartner,
 };
 
 export async function main(argv: string[]): Promise<number> {

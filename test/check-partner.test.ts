@@ -1,0 +1,399 @@
+// `check-partner` against real partners over loopback: the bundled mock partner in each fault
+// scenario, tiny hand-written partners for the faults it cannot play, and the CLI end to end.
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningMockPartner, startMockPartner } from '../mock-partner/index.ts';
+import {
+  CHECK_IDS,
+  type CheckId,
+  type ConformanceReport,
+  checkPartner,
+  maskToken,
+  maskUrl,
+  type PartnerCheckInput,
+  type Verdict,
+} from '../src/broker/conformance.ts';
+import { renderReport, runCheckPartner } from '../src/cli/check-partner.ts';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'linkbroker.js');
+/** Distinctive, so a search of every output for it cannot miss. */
+const TOKEN = 'TOK-5c2e91-check-partner-never-printed';
+const SUBSCRIBER = '1001';
+
+let partner: RunningMockPartner;
+/** Every report made, to prove at the end that none of them holds the token. */
+const outputs: string[] = [];
+
+beforeAll(async () => {
+  partner = await startMockPartner({ port: 0, subscribers: { [SUBSCRIBER]: TOKEN } });
+});
+afterAll(async () => {
+  await partner.close();
+});
+
+function inputFor(url: string, extra: Partial<PartnerCheckInput> = {}): PartnerCheckInput {
+  return {
+    url,
+    user: 'bob',
+    app: 'billing',
+    token: TOKEN,
+    subscriber: SUBSCRIBER,
+    link: { label: 'Billing', implements: 'billing' },
+    fast: true,
+    ...extra,
+  };
+}
+
+async function check(
+  url: string,
+  extra: Partial<PartnerCheckInput> = {},
+  options: Parameters<typeof checkPartner>[1] = {},
+): Promise<ConformanceReport> {
+  const input = inputFor(url, extra);
+  const report = await checkPartner(input, { timeoutMs: 2_000, ...options });
+  outputs.push(JSON.stringify(report), renderReport(report, input));
+  return report;
+}
+
+function verdicts(report: ConformanceReport): Record<CheckId, Verdict> {
+  return Object.fromEntries(report.checks.map((c) => [c.id, c.verdict])) as Record<
+    CheckId,
+    Verdict
+  >;
+}
+
+interface TinyPartnerOptions {
+  /** Issue a sign-in URL whatever the token. */
+  acceptAnyToken?: boolean;
+  /** Let a sign-in URL be opened any number of times. */
+  reusable?: boolean;
+  /** Answer 503 to this many POSTs first. */
+  failFirst?: number;
+}
+
+/** A minimal real partner on node:http, for the misbehaviours the mock partner does not play. */
+async function startTinyPartner(options: TinyPartnerOptions = {}) {
+  const used = new Set<string>();
+  let posts = 0;
+  let next = 0;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      const origin = `http://${req.headers.host}`;
+      const json = (status: number, value: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(value));
+      };
+      if (req.method === 'POST' && req.url === '/autologin') {
+        posts += 1;
+        if (posts <= (options.failFirst ?? 0)) return json(503, { error: 'busy' });
+        const token = new URLSearchParams(body).get('token');
+        if (!options.acceptAnyToken && token !== TOKEN) return json(401, { error: 'bad token' });
+        next += 1;
+        return json(200, { redirect_url: `${origin}/sso/code-${next}-abcdefghijklmnop` });
+      }
+      if (req.method === 'GET' && req.url?.startsWith('/sso/')) {
+        const first = !used.has(req.url);
+        used.add(req.url);
+        res.writeHead(first || options.reusable ? 200 : 410, { 'content-type': 'text/html' });
+        return res.end('<p>signed in</p>');
+      }
+      json(404, { error: 'not found' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/autologin`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('checkPartner against the mock partner', () => {
+  it('passes a conforming partner, sending exactly the broker’s POST', async () => {
+    partner.state.clearRequests();
+    const report = await check(partner.autologinUrl());
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((c) => c.id)).toEqual([...CHECK_IDS]);
+    for (const c of report.checks) expect(c.verdict, `${c.id}: ${c.summary}`).toBe('pass');
+    expect(report.checks.find((c) => c.id === 'single-use')?.summary).toContain('HTTP 410');
+    expect(report.checks.find((c) => c.id === 'wrong-token')?.summary).toContain('HTTP 401');
+
+    const posts = partner.requests.filter((r) => r.method === 'POST');
+    // The real attempt, then the wrong-token attempt.
+    expect(posts).toHaveLength(2);
+    const [real, wrong] = posts;
+    expect(real?.body).toEqual({
+      app: 'billing',
+      user: 'bob',
+      token: TOKEN,
+      subscriber_unique_id: SUBSCRIBER,
+      attempt: '1',
+      label: 'Billing',
+      implements: 'billing',
+    });
+    expect(real?.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(real?.headers.accept).toBe('application/json');
+    expect(real?.headers['user-agent']).toMatch(/^linkbroker\//);
+    expect(wrong?.body.token).not.toBe(TOKEN);
+    expect(report.request?.fields.token).toBe(maskToken(TOKEN));
+    // The sign-in URL was opened twice, without following anything.
+    expect(
+      partner.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/sso/')),
+    ).toHaveLength(2);
+  });
+
+  it('follows the retry protocol, reporting the waits --fast skipped', async () => {
+    const report = await check(partner.autologinUrl({ scenario: 'retry', times: 2, retry: 1 }));
+    expect(report.ok).toBe(true);
+    expect(verdicts(report).retry).toBe('pass');
+    expect(report.attempts.map((a) => [a.attempt, a.answer, a.waitAskedMs, a.waitedMs])).toEqual([
+      [1, 'retry', 1000, 0],
+      [2, 'retry', 1000, 0],
+      [3, 'destination', undefined, undefined],
+    ]);
+    const retry = report.checks.find((c) => c.id === 'retry');
+    expect(retry?.summary).toContain('attempts 1, 2, 3 sent');
+    expect(retry?.summary).toContain('2 s of waits asked');
+    expect(retry?.details).toHaveLength(2);
+  });
+
+  it('honours the waits without --fast', async () => {
+    const waits: number[] = [];
+    const report = await check(
+      partner.autologinUrl({ scenario: 'retry', times: 1, retry: '2.9' }),
+      { fast: false },
+      { sleep: async (ms) => void waits.push(ms) },
+    );
+    expect(waits).toEqual([2000]);
+    expect(report.attempts[0]?.waitedMs).toBe(2000);
+    // 2.9 is read as 2 s: worth a warning, not a failure.
+    expect(verdicts(report).retry).toBe('warn');
+    expect(report.ok).toBe(true);
+  });
+
+  it('fails a partner that never stops asking to retry', async () => {
+    const report = await check(partner.autologinUrl({ scenario: 'always-retry' }));
+    expect(report.ok).toBe(false);
+    expect(verdicts(report).retry).toBe('fail');
+    expect(report.attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
+  });
+
+  it('fails waits beyond the 60 s budget', async () => {
+    const report = await check(partner.autologinUrl({ scenario: 'always-retry', retry: 45 }));
+    expect(verdicts(report).retry).toBe('fail');
+    expect(report.checks.find((c) => c.id === 'retry')?.summary).toMatch(/budget/);
+    expect(report.attempts).toHaveLength(2);
+  });
+
+  it.each([
+    [{ scenario: 'status', code: 500 }, 'http-answer'],
+    [{ scenario: 'status', code: 503 }, 'http-answer'],
+    [{ scenario: 'redirect3xx' }, 'http-answer'],
+    [{ scenario: 'garbage' }, 'body'],
+    [{ scenario: 'empty' }, 'body'],
+    [{ scenario: 'huge', mb: 1 }, 'body'],
+    [{ scenario: 'unsafe-redirect', kind: 'javascript' }, 'redirect-url'],
+    [{ scenario: 'unsafe-redirect', kind: 'crlf' }, 'redirect-url'],
+    [{ scenario: 'unsafe-redirect', kind: 'relative' }, 'redirect-url'],
+    [{ scenario: 'wrong-key' }, 'redirect-url'],
+  ] as const)('%j fails the %s check', async (query, failing) => {
+    const report = await check(partner.autologinUrl(query));
+    expect(report.ok).toBe(false);
+    const failed = report.checks.find((c) => c.id === failing);
+    expect(failed?.verdict).toBe('fail');
+    expect(failed?.hint).toBeTruthy();
+    expect(report.checks.find((c) => c.id === 'endpoint')?.verdict).toBe('pass');
+  });
+
+  it('fails a hanging partner promptly with a short timeout', async () => {
+    const started = Date.now();
+    const report = await check(partner.autologinUrl({ scenario: 'hang' }), {}, { timeoutMs: 300 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(verdicts(report)['http-answer']).toBe('fail');
+    expect(report.checks.find((c) => c.id === 'http-answer')?.summary).toContain('timeout');
+    // No second wait on a partner that never answers.
+    expect(verdicts(report)['wrong-token']).toBe('skip');
+  });
+
+  it('fails an unusable autologin URL without sending anything', async () => {
+    const report = await check('javascript:alert(1)');
+    expect(report.ok).toBe(false);
+    expect(verdicts(report).endpoint).toBe('fail');
+    expect(report.request).toBeUndefined();
+  });
+});
+
+describe('checkPartner against hand-written partners', () => {
+  it('fails the wrong-token check when the partner accepts any token', async () => {
+    const tiny = await startTinyPartner({ acceptAnyToken: true });
+    try {
+      const report = await check(tiny.url);
+      const v = verdicts(report);
+      expect(v['wrong-token']).toBe('fail');
+      expect(v['single-use']).toBe('pass');
+      expect(report.ok).toBe(false);
+    } finally {
+      await tiny.close();
+    }
+  });
+
+  it('fails the single-use check when the sign-in URL works twice', async () => {
+    const tiny = await startTinyPartner({ reusable: true });
+    try {
+      const report = await check(tiny.url);
+      const v = verdicts(report);
+      expect(v['redirect-answers']).toBe('pass');
+      expect(v['single-use']).toBe('fail');
+      expect(v['wrong-token']).toBe('pass');
+      expect(report.ok).toBe(false);
+    } finally {
+      await tiny.close();
+    }
+  });
+
+  it('warns (but passes) when a 503 was retried successfully, as the broker does', async () => {
+    const tiny = await startTinyPartner({ failFirst: 1 });
+    try {
+      const report = await check(tiny.url);
+      expect(verdicts(report)['http-answer']).toBe('warn');
+      expect(report.attempts.map((a) => a.status)).toEqual([503, 200]);
+      expect(report.ok).toBe(true);
+    } finally {
+      await tiny.close();
+    }
+  });
+});
+
+describe('the report', () => {
+  it('masks tokens and sign-in codes', () => {
+    expect(maskToken(TOKEN)).toBe(`TO…(${TOKEN.length} chars)`);
+    expect(maskToken('short')).toBe('…(5 chars)');
+    expect(maskUrl('https://p.example/sso/0123456789abcdefghij?code=secret')).toBe(
+      'https://p.example/sso/0123…(20)?code=…',
+    );
+  });
+
+  it('renders aligned lines without colours unless asked', async () => {
+    const input = inputFor(partner.autologinUrl({ scenario: 'wrong-key' }));
+    const report = await checkPartner(input, { timeoutMs: 2_000 });
+    const text = renderReport(report, input, false);
+    outputs.push(text);
+    expect(text).not.toContain('\u001b[');
+    const checkLines = text.split('\n').filter((l) => /^ {2}(PASS|WARN|FAIL|SKIP) {2}/.test(l));
+    expect(checkLines).toHaveLength(CHECK_IDS.length);
+    // Summaries start in one column.
+    const starts = checkLines.map((l) => /^ {2}\S+ {2}\S+ +/.exec(l)?.[0].length);
+    expect(new Set(starts).size).toBe(1);
+    expect(text).toMatch(/FAIL {2}redirect-url {6}attempt 1: no redirect_url/);
+    expect(text).toContain('hint: ');
+    expect(text).toMatch(/^Result: FAIL/m);
+    expect(renderReport(report, input, true)).toContain('\u001b[31mFAIL\u001b[0m');
+  });
+
+  it('never contains the raw token', () => {
+    expect(outputs.length).toBeGreaterThan(10);
+    for (const output of outputs) expect(output).not.toContain(TOKEN);
+  });
+});
+
+describe('runCheckPartner arguments', () => {
+  const required = ['--user', 'bob', '--app', 'billing', '--token', TOKEN, '--subscriber', '1'];
+  function io() {
+    const out: string[] = [];
+    const err: string[] = [];
+    return {
+      out,
+      err,
+      io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), color: false },
+    };
+  }
+
+  it('prints usage for --help', async () => {
+    const { out, io: cli } = io();
+    expect(await runCheckPartner(['--help'], cli)).toBe(0);
+    expect(out.join('\n')).toContain('usage: linkbroker check-partner');
+  });
+
+  it.each([
+    [[...required], 'missing --url'],
+    [['--url', 'http://127.0.0.1:1/a'], 'missing --user, --app, --token, --subscriber'],
+    [['--url', 'ftp://example.com/', ...required], '--url must be an absolute'],
+    [['--url', 'http://127.0.0.1:1/a', ...required, '--timeout-ms', 'soon'], '--timeout-ms'],
+    [['--url', 'http://127.0.0.1:1/a', ...required, '--hide', '2'], '--hide must be 0 or 1'],
+    [['--url', 'http://127.0.0.1:1/a', ...required, '--verbose'], "'--verbose'"],
+  ])('refuses %j with exit code 2', async (argv, message) => {
+    const { err, io: cli } = io();
+    expect(await runCheckPartner(argv, cli)).toBe(2);
+    expect(err.join('\n')).toContain(message);
+    expect(err.join('\n')).not.toContain(TOKEN);
+  });
+});
+
+describe('linkbroker check-partner (child process)', () => {
+  function run(args: string[]) {
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'check-partner', ...args]);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => {
+        stdout += d;
+      });
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+  const args = (url: string) => [
+    '--url',
+    url,
+    '--user',
+    'bob',
+    '--app',
+    'billing',
+    '--token',
+    TOKEN,
+    '--subscriber',
+    SUBSCRIBER,
+    '--label',
+    'Billing',
+    '--fast',
+  ];
+
+  it('exits 0 with a JSON report for a conforming partner, 1 with a readable one otherwise', async () => {
+    const [good, bad] = await Promise.all([
+      run([...args(partner.autologinUrl({ scenario: 'retry', times: 1, retry: 3 })), '--json']),
+      run(args(partner.autologinUrl({ scenario: 'wrong-key' }))),
+    ]);
+
+    expect(good.stderr).toBe('');
+    expect(good.code).toBe(0);
+    const report = JSON.parse(good.stdout) as ConformanceReport;
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((c) => c.id)).toEqual([...CHECK_IDS]);
+    for (const c of report.checks) expect(['pass', 'warn']).toContain(c.verdict);
+    expect(report.attempts[0]?.waitAskedMs).toBe(3000);
+
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(
+      /^check-partner http:\/\/127\.0\.0\.1:\d+\/autologin\?scenario=wrong-key$/m,
+    );
+    expect(bad.stdout).toMatch(/^ {2}FAIL {2}redirect-url/m);
+    expect(bad.stdout).not.toContain('\u001b[');
+
+    for (const output of [good.stdout, good.stderr, bad.stdout, bad.stderr]) {
+      expect(output).not.toContain(TOKEN);
+    }
+  });
+});
