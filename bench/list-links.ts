@@ -1,7 +1,7 @@
 // list_integration_links over HTTP (50 links; whole list, and one chunk of 10) against a bare
 // Hono route answering the same JSON from the same directory read the same way (readdir of the
 // user's dir, names filtered and sorted).
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { type Comparison, compare } from './harness.ts';
@@ -56,7 +56,11 @@ export async function runListLinksBench(quick = false): Promise<Comparison[]> {
     ? { roundMs: 500, rounds: 2, warmupMs: 200 }
     : { roundMs: 2500, rounds: 4, warmupMs: 1000 };
   const variants = [
-    { name: `list_integration_links (${LINKS} links)`, body: 'api.version=1&user=bench', count: LINKS },
+    {
+      name: `list_integration_links (${LINKS} links)`,
+      body: 'api.version=1&user=bench',
+      count: LINKS,
+    },
     {
       name: `list_integration_links (${LINKS} links, api.chunk.size=10)`,
       body: 'api.version=1&user=bench&api.chunk.enable=1&api.chunk.size=10',
@@ -88,5 +92,6 @@ export async function runListLinksBench(quick = false): Promise<Comparison[]> {
   }
   await lb.close();
   await bare.close();
+  await rm(lb.dataDir, { recursive: true, force: true });
   return results;
 }

@@ -1,9 +1,8 @@
 // WHM API 1 list arguments (SPEC §2): columns, filter, sort and chunk, applied in that order to
 // a list function's record array. Parsed and checked before the function runs, so a malformed
 // argument costs no store read and always gets a reason naming it.
-import type { z } from 'zod';
 import { quote, ValidationError } from '../errors.ts';
-import { integerString, q, str } from '../rules.ts';
+import { integerString, q } from '../rules.ts';
 import type { WhmArgs } from './args.ts';
 import {
   compareKeys,
@@ -59,10 +58,25 @@ export const DEFAULT_CHUNK_SIZE = 100;
 /** Ids are a, b, … z, then za, zb, … (how @cpanel/api numbers them past 26). */
 const ID = /^[a-z]+$/;
 
-function check<S extends z.ZodType>(rule: S, value: string | undefined): z.output<S> {
-  const result = rule.safeParse(value);
-  if (result.success) return result.data;
-  throw new ValidationError(result.error.issues[0]?.message ?? 'The list arguments are not valid.');
+/** A present argument (the same sentence as rules.ts `str`; argument values are strings). */
+function required(name: string, value: string | undefined): string {
+  if (value === undefined) throw new ValidationError(`${q(name)} is required.`);
+  return value;
+}
+
+// Built once: building a zod schema costs more than a whole list request.
+const CHUNK_RULES = {
+  'api.chunk.size': integerString('api.chunk.size', 1),
+  'api.chunk.start': integerString('api.chunk.start'),
+  'api.chunk.select': integerString('api.chunk.select', 1),
+};
+
+function chunkNumber(args: WhmArgs, name: keyof typeof CHUNK_RULES): number | undefined {
+  const value = args[name];
+  if (value === undefined) return undefined;
+  const result = CHUNK_RULES[name].safeParse(value);
+  if (result.success) return Number(result.data);
+  throw new ValidationError(result.error.issues[0]?.message ?? `${q(name)} is not valid.`);
 }
 
 function enabled(args: WhmArgs, name: string): boolean {
@@ -72,13 +86,13 @@ function enabled(args: WhmArgs, name: string): boolean {
   throw new ValidationError(`${q(name)} must be 0 or 1.`);
 }
 
-interface Grouped {
-  top: Record<string, string>;
-  /** Per id, in id order: the sub-arguments (for columns, the single value under "value"). */
-  ids: [string, Record<string, string>][];
-}
+/** Per id, in id order: the sub-arguments (for columns, the single value under "value"). */
+type Grouped = [string, Record<string, string>][];
 
-/** Sorts out `api.NS.*`: known top-level names, and `api.NS.ID.SUB` (or `api.NS.ID`). */
+/**
+ * Sorts out `api.NS.*` into `api.NS.ID.SUB` (or `api.NS.ID` when `subs` is null), refusing any
+ * name that is neither that nor one of the `top` names (enable, verbose, …).
+ */
 function group(args: WhmArgs, ns: string, top: string[], subs: string[] | null): Grouped {
   const prefix = `api.${ns}.`;
   const perId = (subs ?? ['']).map((s) => `${prefix}ID${s && `.${s}`}`);
@@ -87,15 +101,11 @@ function group(args: WhmArgs, ns: string, top: string[], subs: string[] | null):
     new ValidationError(
       `${q(key)} is not a WHM list argument; the ${ns} arguments are ${known}${perId.length > 0 ? ' (ID: a, b, c, …)' : ''}.`,
     );
-  const out: Grouped = { top: {}, ids: [] };
   const byId = new Map<string, Record<string, string>>();
   for (const [key, value] of Object.entries(args)) {
     if (!key.startsWith(prefix)) continue;
     const rest = key.slice(prefix.length);
-    if (top.includes(rest)) {
-      out.top[rest] = value;
-      continue;
-    }
+    if (top.includes(rest)) continue;
     const dot = rest.indexOf('.');
     const id = subs ? rest.slice(0, dot) : rest;
     const sub = subs ? rest.slice(dot + 1) : 'value';
@@ -109,13 +119,12 @@ function group(args: WhmArgs, ns: string, top: string[], subs: string[] | null):
     entry[sub] = value;
     byId.set(id, entry);
   }
-  out.ids = [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return out;
+  return [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function noneGiven(ns: string, example: string): ValidationError {
+function noneGiven(ns: string, what: string, example: string): ValidationError {
   return new ValidationError(
-    `${q(`api.${ns}.enable`)} is 1 but no ${ns} was given; send at least ${quote(example)}.`,
+    `${q(`api.${ns}.enable`)} is 1 but no ${what} was given; send at least ${quote(example)}.`,
   );
 }
 
@@ -129,8 +138,9 @@ function checkField(name: string, field: string, fields: readonly string[], star
 
 function parseColumns(args: WhmArgs, fields: readonly string[]): string[] | undefined {
   if (!enabled(args, 'api.columns.enable')) return undefined;
-  const { ids } = group(args, 'columns', ['enable'], null);
-  if (ids.length === 0) throw noneGiven('columns', `api.columns.a=${fields[0] ?? 'FIELD'}`);
+  const ids = group(args, 'columns', ['enable'], null);
+  if (ids.length === 0)
+    throw noneGiven('columns', 'column', `api.columns.a=${fields[0] ?? 'FIELD'}`);
   const columns: string[] = [];
   for (const [id, { value = '' }] of ids) {
     checkField(`api.columns.${id}`, value, fields, false);
@@ -141,11 +151,12 @@ function parseColumns(args: WhmArgs, fields: readonly string[]): string[] | unde
 
 function parseFilter(args: WhmArgs, fields: readonly string[]): ListPlan['filter'] {
   if (!enabled(args, 'api.filter.enable')) return undefined;
-  const { ids } = group(args, 'filter', ['enable', 'verbose'], ['field', 'type', 'arg0']);
-  if (ids.length === 0) throw noneGiven('filter', `api.filter.a.field=${fields[0] ?? 'FIELD'}`);
+  const ids = group(args, 'filter', ['enable', 'verbose'], ['field', 'type', 'arg0']);
+  if (ids.length === 0)
+    throw noneGiven('filter', 'filter', `api.filter.a.field=${fields[0] ?? 'FIELD'}`);
   const steps = ids.map(([id, given]): FilterStep => {
     const name = (sub: string) => `api.filter.${id}.${sub}`;
-    const field = check(str(name('field')), given.field);
+    const field = required(name('field'), given.field);
     checkField(name('field'), field, fields, true);
     const type = given.type ?? 'contains';
     if (!isFilterType(type)) {
@@ -153,7 +164,7 @@ function parseFilter(args: WhmArgs, fields: readonly string[]): ListPlan['filter
         `${q(name('type'))} must be one of ${FILTER_TYPES.join(', ')} (got ${quote(type)}).`,
       );
     }
-    const arg0 = check(str(name('arg0')), given.arg0);
+    const arg0 = required(name('arg0'), given.arg0);
     if (numericFilter(type) && parseNumber(arg0, unlimitedFilter(type)) === undefined) {
       const kind = unlimitedFilter(type) ? 'a number or “unlimited”' : 'a number';
       throw new ValidationError(
@@ -167,11 +178,12 @@ function parseFilter(args: WhmArgs, fields: readonly string[]): ListPlan['filter
 
 function parseSort(args: WhmArgs, fields: readonly string[]): SortStep[] | undefined {
   if (!enabled(args, 'api.sort.enable')) return undefined;
-  const { ids } = group(args, 'sort', ['enable'], ['field', 'method', 'reverse']);
-  if (ids.length === 0) throw noneGiven('sort', `api.sort.a.field=${fields[0] ?? 'FIELD'}`);
+  const ids = group(args, 'sort', ['enable'], ['field', 'method', 'reverse']);
+  if (ids.length === 0)
+    throw noneGiven('sort', 'sort key', `api.sort.a.field=${fields[0] ?? 'FIELD'}`);
   return ids.map(([id, given]) => {
     const name = (sub: string) => `api.sort.${id}.${sub}`;
-    const field = check(str(name('field')), given.field);
+    const field = required(name('field'), given.field);
     checkField(name('field'), field, fields, false);
     const method = sortMethod(given.method ?? 'lexicographic');
     if (!method) {
@@ -186,15 +198,11 @@ function parseSort(args: WhmArgs, fields: readonly string[]): SortStep[] | undef
 function parseChunk(args: WhmArgs): ChunkStep | undefined {
   if (!enabled(args, 'api.chunk.enable')) return undefined;
   group(args, 'chunk', ['enable', 'size', 'start', 'select', 'verbose'], []);
-  const number = (name: string, min?: number) => {
-    const value = args[name];
-    return value === undefined ? undefined : Number(check(integerString(name, min), value));
-  };
   return {
-    size: number('api.chunk.size', 1) ?? DEFAULT_CHUNK_SIZE,
+    size: chunkNumber(args, 'api.chunk.size') ?? DEFAULT_CHUNK_SIZE,
     // Any integer: @cpanel/api asks for "all pages" with start=-1, which starts at record 1.
-    start: number('api.chunk.start') ?? 1,
-    select: number('api.chunk.select', 1),
+    start: chunkNumber(args, 'api.chunk.start') ?? 1,
+    select: chunkNumber(args, 'api.chunk.select'),
     verbose: enabled(args, 'api.chunk.verbose'),
   };
 }

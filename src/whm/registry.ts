@@ -1,6 +1,7 @@
 // Runs a WHM API 1 function by name and turns its result or error into the envelope. Shared by
 // the HTTP transport and the `whmapi1` CLI, so both answer exactly alike.
 import { randomUUID } from 'node:crypto';
+import type { Sessions } from '../accounts/sessions.ts';
 import type { LaunchDeps } from '../broker/autologin.ts';
 import { internalErrorReason, isPublicError, quote } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -16,6 +17,10 @@ export interface WhmDeps {
   now: () => number;
   /** What the broker needs, for the UAPI bridge (fetch_url runs the broker). */
   broker: LaunchDeps;
+  /** Control-panel sessions, for create_user_session. */
+  sessions: Sessions;
+  /** Base of returned URLs (LINKBROKER_PUBLIC_URL, else the server's own), no trailing slash. */
+  publicUrl(): string;
 }
 
 /** A function's answer: `data` (omitted when undefined) and extra metadata. */

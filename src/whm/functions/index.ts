@@ -3,6 +3,7 @@ import type { WhmFunction, WhmFunctions } from '../registry.ts';
 import cpanel from './cpanel.ts';
 import createIntegrationGroup from './create-integration-group.ts';
 import createIntegrationLink from './create-integration-link.ts';
+import createUserSession from './create-user-session.ts';
 import createacct from './createacct.ts';
 import getIntegrationLinkUserConfig from './get-integration-link-user-config.ts';
 import getUsersLinks from './get-users-links.ts';
@@ -26,5 +27,7 @@ all.push(
   listIntegrationGroups,
   getUsersLinks,
 );
+// Control-panel sessions (SPEC §3.3).
+all.push(createUserSession);
 
 export const whmFunctions: WhmFunctions = new Map(all.map((fn) => [fn.name, fn]));
