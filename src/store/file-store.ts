@@ -4,6 +4,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { quote } from '../errors.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { createAccountCache } from './account-cache.ts';
 import {
   assertReplaceable,
   checkDir,
@@ -98,6 +99,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
   const linksDir = join(integrationDir, 'links');
   const accountsDir = join(dataDir, 'accounts');
   const withMutex = createKeyedMutex();
+  const accounts = createAccountCache(accountsDir);
   // Per user: link and group writes share it, removeAccount and recovery take it alone.
   const withUserLock = createKeyedSharedLock();
 
@@ -247,9 +249,10 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
 
     async getAccount(user) {
       checkUser(user);
-      if (!(await checkDir(accountsDir))) return undefined;
-      const path = accountPath(user);
-      return parseAccount(await readJsonObject(path), user, path);
+      return accounts.lookup(user, () => {
+        const path = accountPath(user);
+        return readJsonObject(path).then((data) => parseAccount(data, user, path));
+      });
     },
 
     async listAccounts() {
@@ -273,6 +276,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
         const path = accountPath(user);
         if (await lstatOrUndefined(path)) return false;
         await writeFileAtomic(path, prettyJson({ user, domain, created }), MODE.account);
+        accounts.forget();
         return true;
       });
     },
@@ -284,6 +288,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
         if (dir) await removeUserDir(dir);
         if (!(await checkDir(accountsDir))) return false;
         const existed = await unlinkIfExists(accountPath(user));
+        accounts.forget();
         if (existed) await fsyncDir(accountsDir);
         return existed;
       });
