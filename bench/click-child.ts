@@ -10,8 +10,10 @@ export type ClickChildCommand =
   /** partner: report `held` once the gate holds `count` requests (or `waitMs` passed). */
   | { type: 'watch-gate'; count: number; waitMs: number }
   | { type: 'open-gate' }
-  /** load: fire `count` GETs of `path` at `origin`; see LoadPlan. */
+  /** load: prepare `plan`; nothing is sent until `fire`. */
   | { type: 'load'; plan: LoadPlan }
+  /** load: send the plan's next `count` clicks. */
+  | { type: 'fire'; count: number }
   | { type: 'exit' };
 
 /** Child → parent. */
@@ -30,9 +32,6 @@ export interface LoadPlan {
   singleSockets: number;
   /** Sockets carrying two pipelined requests each (when fds do not allow one per click). */
   pairedSockets: number;
-  /** Clicks started per ramp step, one step per `rampEveryMs`. */
-  rampBatch: number;
-  rampEveryMs: number;
   /** A click answered with a `redirect_url` starting with this counts as the partner's. */
   partnerPrefix: string;
 }
@@ -82,25 +81,32 @@ async function runPartner(): Promise<void> {
   send({ type: 'ready', url: partner.url });
 }
 
-async function load(plan: LoadPlan): Promise<LoadResult> {
-  const single = new Pool(plan.origin, { connections: Math.max(plan.singleSockets, 1), pipelining: 1 });
-  const paired = new Pool(plan.origin, { connections: Math.max(plan.pairedSockets, 1), pipelining: 2 });
+/** A prepared run: clicks go out when the parent says `fire` (it paces them to the server). */
+function prepareLoad(plan: LoadPlan) {
+  const single = new Pool(plan.origin, { connections: Math.max(plan.singleSockets, 1) });
+  const paired = new Pool(plan.origin, {
+    connections: Math.max(plan.pairedSockets, 1),
+    pipelining: 2,
+  });
   const pairedClicks = plan.pairedSockets * 2;
   const result: LoadResult = { answered: 0, partnerUrls: 0, other: 0, failed: 0, ms: 0 };
+  const clicks: Promise<void>[] = [];
+  let started = 0;
   const click = async (i: number) => {
     try {
-      const pool = i < pairedClicks ? paired : single;
-      const response = await pool.request({
+      const response = await (i < pairedClicks ? paired : single).request({
         path: plan.path,
         method: 'GET',
         headers: plan.headers,
         // GETs may share a socket without waiting for the previous answer's headers.
         blocking: false,
-        headersTimeout: 120_000,
-        bodyTimeout: 120_000,
+        headersTimeout: 300_000,
+        bodyTimeout: 300_000,
       });
       const text = await response.body.text();
-      const answer = JSON.parse(text) as { result?: { status?: number; data?: { redirect_url?: string } } };
+      const answer = JSON.parse(text) as {
+        result?: { status?: number; data?: { redirect_url?: string } };
+      };
       result.answered += 1;
       const location = answer.result?.data?.redirect_url ?? '';
       if (answer.result?.status === 1 && location.startsWith(plan.partnerPrefix)) {
@@ -111,24 +117,31 @@ async function load(plan: LoadPlan): Promise<LoadResult> {
       }
     } catch (error) {
       result.failed += 1;
-      result.firstFailure ??= error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      result.firstFailure ??=
+        error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
   };
-  const started = performance.now();
-  const clicks: Promise<void>[] = [];
-  for (let i = 0; i < plan.count; i += plan.rampBatch) {
-    for (let j = i; j < Math.min(i + plan.rampBatch, plan.count); j++) clicks.push(click(j));
-    await delay(plan.rampEveryMs);
-  }
-  await Promise.all(clicks);
-  result.ms = Math.round(performance.now() - started);
-  await Promise.all([single.destroy(), paired.destroy()]);
-  return result;
+  const t0 = performance.now();
+  return {
+    fire(count: number) {
+      const end = Math.min(started + count, plan.count);
+      for (; started < end; started++) clicks.push(click(started));
+      if (started < plan.count) return;
+      void (async () => {
+        await Promise.all(clicks);
+        result.ms = Math.round(performance.now() - t0);
+        await Promise.all([single.destroy(), paired.destroy()]);
+        send({ type: 'loaded', result });
+      })();
+    },
+  };
 }
 
 function runLoad(): void {
-  process.on('message', async (command: ClickChildCommand) => {
-    if (command.type === 'load') send({ type: 'loaded', result: await load(command.plan) });
+  let run: ReturnType<typeof prepareLoad> | undefined;
+  process.on('message', (command: ClickChildCommand) => {
+    if (command.type === 'load') run = prepareLoad(command.plan);
+    if (command.type === 'fire') run?.fire(command.count);
     if (command.type === 'exit') process.exit(0);
   });
   send({ type: 'ready' });

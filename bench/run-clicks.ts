@@ -1,4 +1,5 @@
-// Runs the click benchmarks alone: `node bin/run-ts.js bench/run-clicks.ts [path|pending]`.
+// Runs the click benchmarks alone:
+// `node bin/run-ts.js bench/run-clicks.ts [path|bridge|pending [CLICKS]]`.
 import {
   reportClickPath,
   reportPendingClicks,
@@ -7,15 +8,14 @@ import {
 } from './clicks.ts';
 
 const only = process.argv[2];
-if (only === undefined || only === 'path') {
-  for (const comparison of await runClickPathBench()) console.log(reportClickPath(comparison));
+if (only === undefined || only === 'path' || only === 'bridge') {
+  const subject = only === 'bridge' ? 'bridge' : 'launch';
+  for (const comparison of await runClickPathBench({ subject })) {
+    console.log(reportClickPath(comparison));
+  }
 }
 if (only === undefined || only === 'pending') {
-  const [clicks, rampBatch, rampEveryMs] = process.argv.slice(3).map(Number);
-  const options = {
-    ...(clicks ? { clicks } : {}),
-    ...(rampBatch ? { rampBatch } : {}),
-    ...(rampEveryMs ? { rampEveryMs } : {}),
-  };
+  const clicks = Number(process.argv[3]) || undefined;
+  const options = clicks ? { clicks } : {};
   console.log(reportPendingClicks(await runPendingClicksBench(options)));
 }

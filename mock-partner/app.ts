@@ -63,6 +63,9 @@ export function createMockPartnerApp(options: MockPartnerOptions = {}): MockPart
     return c.body(null, 204);
   });
 
+  // Opens the `gate` scenario's gate: every request it holds goes on.
+  app.post('/_gate', (c) => c.json({ released: state.openGate() }));
+
   app.get('/', (c) => c.html(page(IndexPage({ origin: new URL(c.req.url).origin }))));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));

@@ -119,6 +119,9 @@ export function createAutologinRoute(state: MockPartnerState) {
       case 'slow':
         if (!(await sleep(scenario.ms, signal))) return GONE();
         break;
+      case 'gate':
+        if (!(await state.waitAtGate(signal))) return GONE();
+        break;
       case 'trickle': {
         const finish = () => JSON.stringify(answerAutologin(state, fields, origin).body);
         const stream = trickleStream(scenario.ms, scenario.bytes, finish, state.trackStream());

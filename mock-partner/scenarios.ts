@@ -15,7 +15,8 @@ export type Scenario =
   | { kind: 'redirect3xx'; code: number; to: string | undefined }
   | { kind: 'unsafe-redirect'; url: string }
   | { kind: 'trickle'; ms: number; bytes: number }
-  | { kind: 'wrong-key' };
+  | { kind: 'wrong-key' }
+  | { kind: 'gate' };
 
 export type ScenarioName = Exclude<Scenario['kind'], 'normal'>;
 
@@ -29,6 +30,9 @@ export interface ScenarioHelp {
 /** Unsafe `redirect_url` values a broker must refuse, by `kind`. */
 export const UNSAFE_REDIRECTS: Readonly<Record<string, string>> = {
   javascript: 'javascript:alert(document.cookie)',
+  'mixed-case-javascript': 'JavaScript:alert(document.cookie)',
+  // Browsers strip tabs and newlines from URLs, so this still runs script once followed.
+  'tab-javascript': 'java\tscript:alert(document.cookie)',
   data: 'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
   relative: '/sso/relative-url',
   'protocol-relative': '//evil.example/sso',
@@ -81,6 +85,11 @@ export const SCENARIOS: readonly ScenarioHelp[] = [
     name: 'wrong-key',
     params: '',
     does: 'Answers {"url": "http://evil.example/"} (no redirect_url).',
+  },
+  {
+    name: 'gate',
+    params: '',
+    does: 'Holds every request until POST /_gate opens the gate (releasing those held), then answers normally.',
   },
 ];
 
@@ -161,6 +170,7 @@ function toScenario(name: string, query: Record<string, string>): Scenario {
     case 'empty':
     case 'reset':
     case 'wrong-key':
+    case 'gate':
       return { kind: name };
     default:
       throw new ScenarioError(

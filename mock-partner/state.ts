@@ -47,6 +47,12 @@ export interface MockPartnerState {
   trackStream(): () => void;
   /** Streamed responses (huge, trickle) still being produced. */
   openStreams(): number;
+  /** Holds a `gate` request: true once the gate opens, false if `signal` aborts first. */
+  waitAtGate(signal: AbortSignal): Promise<boolean>;
+  /** Requests the gate holds right now. */
+  gateWaiting(): number;
+  /** Releases every held request (later ones wait for the next call); returns how many. */
+  openGate(): number;
 }
 
 /** The token refused by the permissive default, so tests need no configuration for a 401. */
@@ -71,6 +77,7 @@ export function createMockPartnerState(options: MockPartnerOptions = {}): MockPa
   const attempts = new Map<string, number>();
   const requests: RecordedRequest[] = [];
   let streams = 0;
+  const gate = new Set<() => void>();
 
   const liveGrant = (code: string) => {
     const grant = codes.get(code);
@@ -108,7 +115,12 @@ export function createMockPartnerState(options: MockPartnerOptions = {}): MockPa
     },
     issueCode(grant) {
       const time = now();
-      for (const [code, old] of codes) if (time >= old.expiresAt) codes.delete(code);
+      // Codes expire in the order they were issued (one lifetime for all): stop at the first
+      // live one, so issuing stays cheap with thousands of codes alive.
+      for (const [code, old] of codes) {
+        if (time < old.expiresAt) break;
+        codes.delete(code);
+      }
       while (codes.size >= MAX_LIVE_CODES) {
         const oldest = codes.keys().next();
         if (oldest.done) break;
@@ -139,5 +151,27 @@ export function createMockPartnerState(options: MockPartnerOptions = {}): MockPa
       };
     },
     openStreams: () => streams,
+    waitAtGate(signal) {
+      return new Promise((resolve) => {
+        if (signal.aborted) return resolve(false);
+        const release = () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(true);
+        };
+        const onAbort = () => {
+          gate.delete(release);
+          resolve(false);
+        };
+        gate.add(release);
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+    gateWaiting: () => gate.size,
+    openGate() {
+      const held = [...gate];
+      gate.clear();
+      for (const release of held) release();
+      return held.length;
+    },
   };
 }

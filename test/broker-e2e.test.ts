@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningMockPartner, startMockPartner } from '../mock-partner/index.ts';
 import type { RecordedRequest } from '../mock-partner/request-log.ts';
+import { DEFAULT_CONNECTIONS_PER_ORIGIN } from '../src/broker/partner-client.ts';
 import { loadConfig } from '../src/config.ts';
 import { createMemoryLogger } from '../src/log.ts';
 import type { BrokerOverrides } from '../src/runtime.ts';
@@ -428,6 +429,36 @@ describe.concurrent('scenarios that take real time (run side by side)', () => {
       ]);
     } finally {
       await strict.close();
+    }
+  });
+});
+
+describe('the connection cap per partner', () => {
+  it('keeps at most the cap of clicks at one partner; the rest queue and follow', async () => {
+    const gated = await startMockPartner({ port: 0 });
+    try {
+      const app = await createLink(server, {
+        autologin_token_url: gated.autologinUrl({ scenario: 'gate' }),
+        url: FALLBACK,
+      });
+      const extra = 6;
+      const launches = Array.from({ length: DEFAULT_CONNECTIONS_PER_ORIGIN + extra }, () =>
+        bridge(server, { app }),
+      );
+      await expect.poll(() => gated.state.gateWaiting()).toBe(DEFAULT_CONNECTIONS_PER_ORIGIN);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(postsFor(gated, app)).toHaveLength(DEFAULT_CONNECTIONS_PER_ORIGIN);
+      // Answering the first ones frees their connections for the queued clicks.
+      gated.state.openGate();
+      await expect.poll(() => gated.state.gateWaiting()).toBe(extra);
+      gated.state.openGate();
+      const gatedAnswer = success({
+        redirect_url: expect.stringMatching(new RegExp(`^${gated.url}/sso/`)),
+        url: FALLBACK,
+      });
+      for (const { answer } of await Promise.all(launches)) expect(answer).toEqual(gatedAnswer);
+    } finally {
+      await gated.close();
     }
   });
 });
