@@ -164,8 +164,10 @@ async function readBody(
     body.destroy();
     throw error;
   }
+  // Without a decoder, iterating the body directly is measurably cheaper than a pipeline (the
+  // click benchmark); leaving the loop early destroys the body either way.
   if (decoder) await pipeline(body, decoder, collect);
-  else await pipeline(body, collect);
+  else await collect(body);
   return Buffer.concat(chunks).toString('utf8');
 }
 
