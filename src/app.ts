@@ -1,11 +1,13 @@
-// createApp(deps) → the one Hono app: the WHM API, and later the pages and the broker routes.
+// createApp(deps) → the one Hono app: the WHM API, the end-user pages and the click path.
 // One onError and one notFound; nothing here listens (see server.ts).
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import type { Sessions } from './accounts/sessions.ts';
 import type { LaunchDeps } from './broker/autologin.ts';
 import { internalErrorReason } from './errors.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store/store.ts';
+import { createUserPages } from './ui/pages.tsx';
 import type { RootCredentials } from './whm/auth.ts';
 import { failure } from './whm/envelope.ts';
 import { whmFunctions } from './whm/functions/index.ts';
@@ -21,6 +23,11 @@ export interface AppDeps {
   throttle: Throttle;
   trustedProxies: readonly string[];
   maxBodyBytes: number;
+  sessions: Sessions;
+  /** Base of returned URLs (LINKBROKER_PUBLIC_URL, else the server's own), no trailing slash. */
+  publicUrl(): string;
+  /** HMAC key of the wait page's continuations. */
+  continuationKey: Buffer;
 }
 
 const CPSESS = '/:cpsess{cpsess[0-9]+}';
@@ -30,6 +37,7 @@ export function createApp(deps: AppDeps): Hono {
   const whm = createWhmRoutes({ ...deps, functions: whmFunctions });
   app.route('/json-api', whm);
   app.route(`${CPSESS}/json-api`, whm);
+  app.route('/', createUserPages(deps));
 
   app.notFound((c) => {
     if (c.req.path.includes('/json-api/')) {

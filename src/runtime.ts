@@ -1,6 +1,8 @@
 // Builds everything the app and the CLI need from the configuration: the store (initialised,
-// interrupted writes recovered), the root credentials and the throttle.
+// interrupted writes recovered), the root credentials, the throttle and the sessions.
 import { resolve } from 'node:path';
+import { createFileSessionRecords } from './accounts/session-files.ts';
+import { createSessions } from './accounts/sessions.ts';
 import type { AppDeps } from './app.ts';
 import { type LaunchDeps, sleep } from './broker/autologin.ts';
 import { createPartnerClient, type PartnerClientOptions } from './broker/partner-client.ts';
@@ -16,6 +18,13 @@ export interface Runtime {
   /** Secrets generated on this start, to be printed once. */
   generated: { rootPassword?: string; rootToken?: string };
   continuationKey: Buffer;
+  /** Tells the runtime where the server listens, for URLs when no public URL is configured. */
+  setListenUrl(url: string): void;
+}
+
+/** `http://HOST:PORT`, with an IPv6 host in brackets. */
+export function defaultPublicUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** Test and benchmark hooks into the broker's wiring; production passes none. */
@@ -24,6 +33,8 @@ export interface BrokerOverrides {
   partner?: PartnerClientOptions;
   /** Replaces the real sleep between attempts, e.g. to record the waits instead. */
   sleep?: LaunchDeps['sleep'];
+  /** The clock of sessions and wait-page continuations (milliseconds), e.g. a fake one. */
+  now?: () => number;
 }
 
 /** The broker's dependencies: one shared partner client (one keep-alive pool), real time. */
@@ -48,11 +59,12 @@ export async function createRuntime(
   if (config.rootPassword !== undefined) given.rootPassword = config.rootPassword;
   if (config.rootToken !== undefined) given.rootToken = config.rootToken;
   const secrets = await loadOrCreateSecrets(dataDir, given);
+  let listenUrl = defaultPublicUrl(config.host, config.port);
   return {
     deps: {
       store,
       logger,
-      now: Date.now,
+      now: overrides.now ?? Date.now,
       broker: createBroker(store, logger, overrides),
       root: { passwordHash: secrets.rootPasswordHash, tokenHash: secrets.rootTokenHash },
       throttle: createThrottle({
@@ -61,8 +73,14 @@ export async function createRuntime(
       }),
       trustedProxies: config.trustedProxies,
       maxBodyBytes: config.maxBodyBytes,
+      sessions: createSessions(await createFileSessionRecords(dataDir), overrides.now),
+      publicUrl: () => config.publicUrl ?? listenUrl,
+      continuationKey: secrets.continuationKey,
     },
     generated: secrets.generated,
     continuationKey: secrets.continuationKey,
+    setListenUrl(url) {
+      listenUrl = url;
+    },
   };
 }

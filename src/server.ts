@@ -3,7 +3,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
-import { type BrokerOverrides, createRuntime, type Runtime } from './runtime.ts';
+import { type BrokerOverrides, createRuntime, defaultPublicUrl, type Runtime } from './runtime.ts';
 
 export interface RunningServer {
   url: string;
@@ -28,9 +28,9 @@ export async function startServer(
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  runtime.setListenUrl(defaultPublicUrl(config.host, port));
   return {
-    url: config.publicUrl ?? `http://${host}:${port}`,
+    url: runtime.deps.publicUrl(),
     runtime,
     server,
     async close() {

@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { createMemorySessionRecords, createSessions } from '../src/accounts/sessions.ts';
 import { createApp } from '../src/app.ts';
 import { createMemoryLogger } from '../src/log.ts';
 import type { Store } from '../src/store/store.ts';
@@ -27,6 +28,9 @@ describe('an unexpected error inside a function', () => {
       throttle: createThrottle({ maxFailures: 5, windowMs: 1000 }),
       trustedProxies: [],
       maxBodyBytes: 1024 * 1024,
+      sessions: createSessions(createMemorySessionRecords()),
+      publicUrl: () => 'http://127.0.0.1:2087',
+      continuationKey: Buffer.alloc(32),
     });
     const res = await app.request('/json-api/listaccts?api.version=1', {
       headers: { authorization: 'whm root:token-token-token' },

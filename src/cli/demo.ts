@@ -1,66 +1,53 @@
-// `linkbroker demo` (what `npm start` runs): the server on ./data plus the bundled mock partner,
-// and a `demo` account whose links show every path of the broker. Safe to run again.
+// `linkbroker demo` (what `npm start` runs): the server on the data dir (./data by default) plus
+// the bundled mock partner and the `demo` account (demo-seed.ts). Safe to run again and again.
+import { randomBytes } from 'node:crypto';
 import { startMockPartner } from '../../mock-partner/index.ts';
 import { createLogger } from '../log.ts';
 import { startServer } from '../server.ts';
-import { whmFunctions } from '../whm/functions/index.ts';
-import { answerSucceeded, runWhmFunction } from '../whm/registry.ts';
+import { DEMO_USER, demoLoginUrl, seedDemo } from './demo-seed.ts';
 import { configOrExit, printBanner, untilSignal } from './serve.ts';
 
 export async function runDemo(_argv: string[]): Promise<number> {
-  const config = configOrExit();
-  if (!config) return 1;
+  const loaded = configOrExit();
+  if (!loaded) return 1;
+  // Only digests of root credentials are stored, so a token generated on an earlier start
+  // cannot be shown again. The demo therefore uses a fresh token for this run (never written
+  // to disk) unless LINKBROKER_ROOT_TOKEN sets one.
+  const runToken = loaded.rootToken === undefined ? randomBytes(24).toString('base64url') : '';
+  const config = { ...loaded, rootToken: loaded.rootToken ?? runToken };
   const logger = createLogger();
   const partner = await startMockPartner({ port: 0 });
   const running = await startServer(config, logger);
   const deps = running.runtime.deps;
-  const run = (name: string, args: Record<string, string>) =>
-    runWhmFunction(whmFunctions, deps, name, args);
+  try {
+    const links = await seedDemo(deps, partner.url);
+    const loginUrl = await demoLoginUrl(deps);
 
-  if (!(await deps.store.getAccount('demo'))) {
-    await run('createacct', { username: 'demo', domain: 'demo.example.com' });
+    printBanner(running);
+    if (runToken) {
+      console.log(`  root API token (for this demo run only): ${runToken}`);
+      console.log(
+        `  try: curl -H 'Authorization: whm root:${runToken}' '${running.url}/json-api/listaccts?api.version=1'`,
+      );
+    } else {
+      console.log('  root API token: the value of LINKBROKER_ROOT_TOKEN');
+    }
+    console.log(`  mock partner: ${partner.url}/`);
+    console.log(`  demo account: ${DEMO_USER} (${links.length} links)`);
+    for (const link of links) {
+      console.log(`    ${link.app.padEnd(12)} ${link.behaviour.padEnd(18)} ${link.shownIn}`);
+    }
+    console.log('');
+    console.log('  Open the demo control panel (single use, valid for 5 minutes):');
+    console.log(`    ${loginUrl}`);
+    console.log(
+      `  Another login URL: npx linkbroker whmapi1 create_user_session user=${DEMO_USER}`,
+    );
+    console.log('');
+    await untilSignal();
+    return 0;
+  } finally {
+    await running.close();
+    await partner.close();
   }
-  const autologin = `${partner.url}/autologin`;
-  const links: Record<string, string>[] = [
-    { app: 'billing', implements: 'billing', label: 'Billing', autologin_token_url: autologin },
-    {
-      app: 'upgrade',
-      implements: 'upgrade',
-      label: 'Upgrade your plan',
-      autologin_token_url: `${autologin}?scenario=retry&times=1&retry=3`,
-      url: `${partner.url}/`,
-    },
-    {
-      app: 'support',
-      implements: 'support',
-      label: 'Support desk',
-      autologin_token_url: `${autologin}?scenario=status&code=500`,
-      url: `${partner.url}/`,
-      group_id: 'software',
-    },
-    {
-      app: 'status',
-      implements: 'status',
-      label: 'Service status',
-      url: `${partner.url}/`,
-      group_id: 'metrics',
-    },
-  ];
-  for (const link of links) {
-    const envelope = await run('create_integration_link', {
-      user: 'demo',
-      token: `demo-token-${link.app}`,
-      subscriber_unique_id: '1001',
-      ...link,
-    });
-    if (!answerSucceeded(envelope)) logger.warn('demo link not created', { answer: envelope });
-  }
-
-  printBanner(running);
-  console.log(`  mock partner: ${partner.url}/`);
-  console.log('  demo account: demo (4 links)');
-  await untilSignal();
-  await running.close();
-  await partner.close();
-  return 0;
 }

@@ -1,8 +1,10 @@
 // `linkbroker whmapi1 FUNCTION key=value…`: runs a WHM API 1 function directly on the data dir,
 // without HTTP, and prints the JSON envelope — like cPanel's own whmapi1.
 import { resolve } from 'node:path';
+import { createFileSessionRecords } from '../accounts/session-files.ts';
+import { createSessions } from '../accounts/sessions.ts';
 import { createLogger } from '../log.ts';
-import { createBroker } from '../runtime.ts';
+import { createBroker, defaultPublicUrl } from '../runtime.ts';
 import { createFileStore } from '../store/file-store.ts';
 import type { WhmArgs } from '../whm/args.ts';
 import { whmFunctions } from '../whm/functions/index.ts';
@@ -35,13 +37,17 @@ export async function runWhmapi1(argv: string[]): Promise<number> {
   if (!config) return 1;
   // Logs go to stderr so that stdout is exactly the JSON envelope.
   const logger = createLogger((line) => process.stderr.write(`${line}\n`));
-  const store = createFileStore({ dataDir: resolve(config.dataDir), logger });
+  const dataDir = resolve(config.dataDir);
+  const store = createFileStore({ dataDir, logger });
   await store.init();
   const broker = createBroker(store, logger);
+  // Sessions live in the data dir, so a login URL made here works on the running server.
+  const sessions = createSessions(await createFileSessionRecords(dataDir));
+  const publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, config.port);
   try {
     const answer = await runWhmFunction(
       whmFunctions,
-      { store, logger, now: Date.now, broker },
+      { store, logger, now: Date.now, broker, sessions, publicUrl: () => publicUrl },
       name,
       args,
     );

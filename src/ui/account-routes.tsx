@@ -1,0 +1,170 @@
+// The session's own pages: the login URL from create_user_session, the home page and logout
+// (a POST carrying the session's cp_security_token, refused when another site sends it).
+import { timingSafeEqual } from 'node:crypto';
+import { Hono } from 'hono';
+import { BodyTooLargeError, readBodyText } from '../read-body.ts';
+import { HomePage } from './home-page.tsx';
+import { LoginRequiredPage } from './launch-pages.tsx';
+import { launchResponse } from './launch-routes.tsx';
+import { MessagePage } from './layout.tsx';
+import { buildMenu } from './menu.ts';
+import {
+  clearSessionCookie,
+  isCrossSite,
+  type PageContext,
+  type PageDeps,
+  type PageEnv,
+  setSessionCookie,
+} from './page-env.ts';
+import { sendPage } from './render.ts';
+
+const LOGOUT_BODY_LIMIT = 4096;
+
+const sameText = (a: string, b: string) => {
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** An Origin header, when the browser sent one, must be this server's (SPEC: CSRF). */
+function originAllowed(c: PageContext, deps: PageDeps): boolean {
+  const origin = c.req.header('origin');
+  if (origin === undefined) return true;
+  return origin === new URL(c.req.url).origin || origin === new URL(deps.publicUrl()).origin;
+}
+
+function LogoutRefusedPage(props: { nonce: string }) {
+  return (
+    <MessagePage
+      nonce={props.nonce}
+      tone="error"
+      title="Not logged out"
+      heading="You were not logged out"
+      actions={
+        <a class="button" href="/">
+          Back to your control panel
+        </a>
+      }
+    >
+      <p>That request did not come from your control panel. Use “Log out” in the menu instead.</p>
+    </MessagePage>
+  );
+}
+
+export function createAccountRoutes(deps: PageDeps): Hono<PageEnv> {
+  const routes = new Hono<PageEnv>();
+
+  routes.on('GET', ['/login/', '/login'], async (c) => {
+    // A HEAD (link previews, mail scanners) must not use up the single-use login.
+    if (c.req.method === 'HEAD') return c.body(null, 200);
+    const opened = await deps.sessions.redeemLogin(c.req.query('session') ?? '');
+    if (!opened) {
+      return sendPage(
+        c,
+        <MessagePage
+          nonce={c.get('nonce')}
+          tone="error"
+          title="Login link not valid"
+          heading="This login link has expired or was already used"
+        >
+          <p>
+            Login links work once, within five minutes. Go back to your hosting provider’s client
+            area and open your control panel from there again.
+          </p>
+        </MessagePage>,
+        403,
+      );
+    }
+    const previous = c.get('sessionId');
+    if (previous) await deps.sessions.end(previous);
+    setSessionCookie(c, deps, opened.sessionId);
+    // The login token is in this URL: not even this server's next page may see it as Referer.
+    c.header('Referrer-Policy', 'no-referrer');
+    c.set('session', opened.session);
+    c.set('sessionId', opened.sessionId);
+    // The login URL itself shows intent, so an app it names is launched at once (a redirect to
+    // the click path would arrive as a cross-site navigation and ask for confirmation).
+    if (opened.app) return launchResponse(c, deps, opened.session.user, opened.app);
+    return c.redirect('/', 302);
+  });
+
+  routes.get('/', async (c) => {
+    const nonce = c.get('nonce');
+    const session = c.get('session');
+    if (!session) return sendPage(c, <LoginRequiredPage nonce={nonce} />, 401);
+    const [menu, account] = await Promise.all([
+      buildMenu(deps.store, session.user),
+      deps.store.getAccount(session.user),
+    ]);
+    return sendPage(
+      c,
+      <HomePage
+        nonce={nonce}
+        user={session.user}
+        domain={account?.domain}
+        securityToken={session.securityToken}
+        menu={menu}
+      />,
+    );
+  });
+
+  routes.post('/logout', async (c) => {
+    const nonce = c.get('nonce');
+    const session = c.get('session');
+    const sessionId = c.get('sessionId');
+    if (!session || !sessionId) return c.redirect('/logout', 303);
+    if (isCrossSite(c) || !originAllowed(c, deps)) {
+      return sendPage(c, <LogoutRefusedPage nonce={nonce} />, 403);
+    }
+    let body: string;
+    try {
+      body = await readBodyText(c, LOGOUT_BODY_LIMIT);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      return sendPage(c, <LogoutRefusedPage nonce={nonce} />, 413);
+    }
+    const given = new URLSearchParams(body).get('cp_security_token') ?? '';
+    if (!sameText(given, session.securityToken)) {
+      return sendPage(c, <LogoutRefusedPage nonce={nonce} />, 403);
+    }
+    await deps.sessions.end(sessionId);
+    clearSessionCookie(c, deps);
+    return c.redirect('/logout', 303);
+  });
+
+  routes.get('/logout', (c) => {
+    const nonce = c.get('nonce');
+    const session = c.get('session');
+    if (session) {
+      // Reached by typing the address: logging out stays a POST with the CSRF token.
+      return sendPage(
+        c,
+        <MessagePage
+          nonce={nonce}
+          title="Log out"
+          heading={`Log out ${session.user}?`}
+          actions={
+            <>
+              <form method="post" action="/logout">
+                <input type="hidden" name="cp_security_token" value={session.securityToken} />
+                <button type="submit" class="button">
+                  Log out
+                </button>
+              </form>
+              <a class="button secondary" href="/">
+                Stay logged in
+              </a>
+            </>
+          }
+        />,
+      );
+    }
+    return sendPage(
+      c,
+      <MessagePage nonce={nonce} title="Logged out" heading="You have been logged out">
+        <p>To open your control panel again, log in from your hosting provider’s client area.</p>
+      </MessagePage>,
+    );
+  });
+
+  return routes;
+}

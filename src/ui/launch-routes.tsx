@@ -1,0 +1,180 @@
+// The click path (SPEC §5): GET /integration/index.html?app=APP[&continue=TOKEN]. Runs the broker
+// in yield mode and answers a redirect, the wait page (with a signed continuation) or a readable
+// page — never JSON. Only the session's own links can be launched.
+import { Hono } from 'hono';
+import { type AttemptNumber, launchApp } from '../broker/autologin.ts';
+import {
+  CONTINUATION_GRACE_MS,
+  type Continuation,
+  openContinuation,
+  signContinuation,
+} from '../broker/continuation.ts';
+import { appParam } from '../links/schema.ts';
+import { launchPath } from '../links/users-links.ts';
+import {
+  ConfirmPage,
+  LaunchProblemPage,
+  LoginRequiredPage,
+  PartnerUnavailablePage,
+  WaitPage,
+} from './launch-pages.tsx';
+import { isCrossSite, type PageContext, type PageDeps, type PageEnv } from './page-env.ts';
+import { sendPage } from './render.ts';
+
+const continueUrl = (app: string, token: string) =>
+  `${launchPath(app)}&continue=${encodeURIComponent(token)}`;
+
+function noSuchLink(c: PageContext, app: string) {
+  return sendPage(
+    c,
+    <LaunchProblemPage nonce={c.get('nonce')} heading="There is no such integration">
+      <p>Your account has no integration called “{app}”. It may have been removed.</p>
+    </LaunchProblemPage>,
+    404,
+  );
+}
+
+function showWait(
+  c: PageContext,
+  deps: PageDeps,
+  page: { label: string; app: string; wait: Continuation; token: string },
+) {
+  const { label, app, wait, token } = page;
+  const waitMs = Math.max(0, wait.notBefore - deps.now());
+  return sendPage(
+    c,
+    <WaitPage
+      nonce={c.get('nonce')}
+      label={label}
+      nextAttempt={wait.nextAttempt}
+      waitMs={waitMs}
+      continueUrl={continueUrl(app, token)}
+    />,
+  );
+}
+
+/**
+ * Runs the broker for the session's user and turns the outcome into the browser's answer. Also
+ * used by the login route when the login URL names an app.
+ */
+export async function launchResponse(
+  c: PageContext,
+  deps: PageDeps,
+  user: string,
+  app: string,
+  from?: { nextAttempt: AttemptNumber; remainingBudgetMs: number },
+): Promise<Response> {
+  const outcome = await launchApp(deps.broker, {
+    user,
+    app,
+    mode: 'yield',
+    ...(from && { startAttempt: from.nextAttempt, waitBudgetMs: from.remainingBudgetMs }),
+  });
+  switch (outcome.kind) {
+    case 'partner':
+    case 'fallback':
+      c.header('Cache-Control', 'no-store');
+      c.header('Referrer-Policy', 'no-referrer');
+      return c.redirect(outcome.location, 302);
+    case 'wait': {
+      // Measured after the partner answered: the wait starts now, not when the click came in.
+      const now = deps.now();
+      const wait: Continuation = {
+        user,
+        app,
+        nextAttempt: outcome.nextAttempt,
+        remainingBudgetMs: outcome.remainingBudgetMs,
+        notBefore: now + outcome.waitMs,
+        deadline: now + outcome.waitMs + CONTINUATION_GRACE_MS,
+      };
+      const token = signContinuation(deps.continuationKey, wait);
+      return showWait(c, deps, { label: outcome.label, app, wait, token });
+    }
+    case 'error':
+      if (outcome.reason === 'no-link') return noSuchLink(c, app);
+      return sendPage(
+        c,
+        <PartnerUnavailablePage nonce={c.get('nonce')} app={app} label={outcome.label} />,
+        502,
+      );
+  }
+}
+
+export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
+  const routes = new Hono<PageEnv>();
+
+  routes.get('/integration/index.html', async (c) => {
+    // A HEAD (link previews, prefetchers) must not spend a partner call.
+    if (c.req.method === 'HEAD') return c.body(null, 200);
+    const nonce = c.get('nonce');
+    const session = c.get('session');
+    if (!session) return sendPage(c, <LoginRequiredPage nonce={nonce} />, 401);
+
+    const parsed = appParam.safeParse(c.req.query('app'));
+    if (!parsed.success) {
+      return sendPage(
+        c,
+        <LaunchProblemPage nonce={nonce} heading="This link is not valid">
+          <p>The address does not name an integration. Open the integration from your menu.</p>
+        </LaunchProblemPage>,
+        400,
+      );
+    }
+    const app = parsed.data;
+    const { user } = session;
+
+    if (isCrossSite(c)) {
+      const link = await deps.store.getLink(user, app);
+      if (!link) return noSuchLink(c, app);
+      return sendPage(c, <ConfirmPage nonce={nonce} app={app} label={link.label || app} />);
+    }
+
+    const token = c.req.query('continue');
+    if (token === undefined) return launchResponse(c, deps, user, app);
+
+    const check = openContinuation(deps.continuationKey, token, { user, app, now: deps.now() });
+    switch (check.status) {
+      case 'ok':
+        return launchResponse(c, deps, user, app, check.continuation);
+      case 'early': {
+        const link = await deps.store.getLink(user, app);
+        if (!link) return noSuchLink(c, app);
+        return showWait(c, deps, {
+          label: link.label || app,
+          app,
+          wait: check.continuation,
+          token,
+        });
+      }
+      case 'other-user':
+        return sendPage(
+          c,
+          <LaunchProblemPage nonce={nonce} heading="This sign-in belongs to another account">
+            <p>
+              The page you came from was started by a different user. Open the integration from your
+              own menu instead.
+            </p>
+          </LaunchProblemPage>,
+          403,
+        );
+      case 'expired':
+        return sendPage(
+          c,
+          <LaunchProblemPage nonce={nonce} heading="This sign-in has expired" app={app}>
+            <p>The waiting page was left open for too long. Start again to get a fresh sign-in.</p>
+          </LaunchProblemPage>,
+          400,
+        );
+      default:
+        return sendPage(
+          c,
+          <LaunchProblemPage nonce={nonce} heading="This sign-in cannot be continued" app={app}>
+            <p>The address of the waiting page is damaged or incomplete.</p>
+          </LaunchProblemPage>,
+          400,
+        );
+    }
+  });
+
+  return routes;
+}

@@ -1,0 +1,147 @@
+// What the home page shows (SPEC §6), as plain data: the username menu, the group panels in
+// cPanel's order and the "need more resources?" links. No HTML and no Hono here.
+import { createHash } from 'node:crypto';
+import { normalisePngBase64 } from '../links/png.ts';
+import { BUILTIN_GROUPS, isBuiltinGroup } from '../links/schema.ts';
+import type { LinkUserConfig, Store } from '../store/store.ts';
+
+/** Links implementing these live in the username menu, whatever their group. */
+const USER_MENU_IMPLEMENTS = new Set(['billing', 'customer_service', 'support', 'upgrade']);
+const DEFAULT_ORDER = 99999;
+const READ_CONCURRENCY = 32;
+
+/** cPanel's names for its built-in groups (`pref` is the username menu itself). */
+export const BUILTIN_GROUP_LABELS: Record<(typeof BUILTIN_GROUPS)[number], string> = {
+  files: 'Files',
+  databases: 'Databases',
+  domains: 'Domains',
+  email: 'Email',
+  metrics: 'Metrics',
+  security: 'Security',
+  software: 'Software',
+  advanced: 'Advanced',
+  pref: 'Preferences',
+};
+
+export interface MenuItem {
+  app: string;
+  label: string;
+  implements: string | undefined;
+  /** Content hash of the link's PNG icon; undefined → the default puzzle piece. */
+  iconHash: string | undefined;
+}
+
+export interface MenuPanel {
+  id: string;
+  label: string;
+  items: MenuItem[];
+}
+
+export interface Menu {
+  userMenu: MenuItem[];
+  panels: MenuPanel[];
+  /** Links implementing `upgrade`, shown again in the "need more resources?" box. */
+  upgrades: MenuItem[];
+  /** True when not a single link is visible. */
+  empty: boolean;
+}
+
+const orderOf = (value: string | undefined) => {
+  const n = Number(value ?? DEFAULT_ORDER);
+  return Number.isFinite(n) ? n : DEFAULT_ORDER;
+};
+
+const byOrderThenLabel =
+  <T>(key: (item: T) => { order: number; label: string; id: string }) =>
+  (a: T, b: T) => {
+    const [ka, kb] = [key(a), key(b)];
+    if (ka.order !== kb.order) return ka.order - kb.order;
+    const byLabel = ka.label.localeCompare(kb.label, 'en', { sensitivity: 'base' });
+    if (byLabel !== 0) return byLabel;
+    return ka.id < kb.id ? -1 : ka.id > kb.id ? 1 : 0;
+  };
+
+/** The decoded PNG of a stored icon, or undefined when there is none or it is not a PNG. */
+export function decodeIcon(config: LinkUserConfig): Buffer | undefined {
+  if (!config.base64_png_image) return undefined;
+  const normalised = normalisePngBase64(config.base64_png_image);
+  return typeof normalised === 'string' ? Buffer.from(normalised, 'base64') : undefined;
+}
+
+/** The icon's content hash: part of its URL, so a changed icon is a new URL (immutable caching). */
+export const iconHash = (png: Buffer) =>
+  createHash('sha256').update(png).digest('hex').slice(0, 32);
+
+async function readAll<T>(ids: string[], read: (id: string) => Promise<T | undefined>) {
+  const found: [string, T][] = [];
+  for (let i = 0; i < ids.length; i += READ_CONCURRENCY) {
+    const batch = ids.slice(i, i + READ_CONCURRENCY);
+    const values = await Promise.all(batch.map(read));
+    // Something removed since the listing is simply not shown.
+    values.forEach((value, j) => {
+      if (value !== undefined) found.push([batch[j] as string, value]);
+    });
+  }
+  return found;
+}
+
+export async function buildMenu(store: Store, user: string): Promise<Menu> {
+  const [links, groups] = await Promise.all([
+    store.listLinks(user).then((apps) => readAll(apps, (app) => store.getLink(user, app))),
+    store.listGroups(user).then((ids) => readAll(ids, (id) => store.getGroup(user, id))),
+  ]);
+  const customGroups = new Map(groups);
+
+  const userMenu: MenuItem[] = [];
+  const grouped = new Map<string, MenuItem[]>();
+  const upgrades: MenuItem[] = [];
+  const sortKey = new Map<MenuItem, number>();
+
+  for (const [app, config] of links) {
+    if (config.hide === '1') continue;
+    const png = decodeIcon(config);
+    const item: MenuItem = {
+      app,
+      label: config.label || app,
+      implements: config.implements,
+      iconHash: png ? iconHash(png) : undefined,
+    };
+    sortKey.set(item, orderOf(config.order));
+    const group = config.group_id;
+    const inUserMenu =
+      group === undefined ||
+      group === 'pref' ||
+      USER_MENU_IMPLEMENTS.has(config.implements ?? '') ||
+      // A removed custom group: its links wait in the username menu until it exists again.
+      (!isBuiltinGroup(group) && !customGroups.has(group));
+    if (inUserMenu) userMenu.push(item);
+    else grouped.set(group, [...(grouped.get(group) ?? []), item]);
+    if (config.implements === 'upgrade') upgrades.push(item);
+  }
+
+  const itemOrder = byOrderThenLabel((item: MenuItem) => ({
+    order: sortKey.get(item) ?? DEFAULT_ORDER,
+    label: item.label,
+    id: item.app,
+  }));
+  const panels: MenuPanel[] = [];
+  for (const id of BUILTIN_GROUPS) {
+    const items = grouped.get(id);
+    if (items) panels.push({ id, label: BUILTIN_GROUP_LABELS[id], items: items.sort(itemOrder) });
+  }
+  const custom = [...customGroups]
+    .filter(([id]) => grouped.has(id))
+    .sort(
+      byOrderThenLabel(([id, group]) => ({ order: orderOf(group.order), label: group.label, id })),
+    );
+  for (const [id, group] of custom) {
+    panels.push({ id, label: group.label || id, items: (grouped.get(id) ?? []).sort(itemOrder) });
+  }
+
+  return {
+    userMenu: userMenu.sort(itemOrder),
+    panels,
+    upgrades: upgrades.sort(itemOrder),
+    empty: userMenu.length === 0 && panels.length === 0,
+  };
+}

@@ -1,0 +1,246 @@
+// End to end in a real browser (headless Chromium): the demo account's login URL, the home page,
+// and every demo link clicked in turn — instant sign-in, the wait page counting down and going on
+// by itself, the failing partner's fallback, the plain URL. Screenshots go to test/artifacts/.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import chromium from '@sparticuz/chromium';
+import {
+  type Browser,
+  type BrowserContext,
+  type Page,
+  chromium as playwright,
+} from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningMockPartner, startMockPartner } from '../mock-partner/index.ts';
+import { type DemoLink, demoLoginUrl, seedDemo } from '../src/cli/demo-seed.ts';
+import { loadConfig } from '../src/config.ts';
+import { createMemoryLogger } from '../src/log.ts';
+import { type RunningServer, startServer } from '../src/server.ts';
+import { whmFunctions } from '../src/whm/functions/index.ts';
+import { runWhmFunction } from '../src/whm/registry.ts';
+
+const ARTIFACTS = join(import.meta.dirname, 'artifacts');
+
+let dataDir: string;
+let partner: RunningMockPartner;
+let server: RunningServer;
+let links: DemoLink[];
+let browser: Browser;
+let context: BrowserContext;
+const logger = createMemoryLogger();
+/** Console errors and CSP violations seen on any page of ours. */
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  dataDir = await mkdtemp(join(tmpdir(), 'linkbroker-browser-'));
+  partner = await startMockPartner({ port: 0 });
+  const config = loadConfig({
+    PORT: '0',
+    LINKBROKER_DATA_DIR: dataDir,
+    LINKBROKER_ROOT_TOKEN: 'browser-test-root-token-0123456789',
+  });
+  server = await startServer(config, logger);
+  links = await seedDemo(server.runtime.deps, partner.url);
+  browser = await playwright.launch({
+    executablePath: await chromium.executablePath(),
+    // --single-process (meant for AWS Lambda) makes closing a browser context crash Chromium.
+    args: chromium.args.filter((arg) => arg !== '--single-process'),
+    headless: true,
+  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.on('console', (message) => {
+    // HTTP error statuses are on purpose here (401, 502 pages); CSP violations and script
+    // errors are not.
+    const text = message.text();
+    if (message.type() === 'error' && !text.startsWith('Failed to load resource')) {
+      pageErrors.push(text);
+    }
+  });
+  context.on('weberror', (error) => pageErrors.push(String(error.error())));
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+  await partner?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Opens the login URL in a fresh page and lands on the home page. */
+async function logIn(ctx: BrowserContext): Promise<Page> {
+  const page = await ctx.newPage();
+  await page.goto(await demoLoginUrl(server.runtime.deps));
+  expect(new URL(page.url()).pathname).toBe('/');
+  return page;
+}
+
+/** Finds the link with this label on the home page (opening the username menu when needed). */
+async function findLink(page: Page, link: DemoLink) {
+  if (link.shownIn === 'username menu') {
+    const menu = page.locator('details.usermenu');
+    if (!(await menu.evaluate((d) => (d as unknown as { open: boolean }).open))) {
+      await page.locator('details.usermenu > summary').click();
+    }
+    return page.locator('.usermenu-panel a', { hasText: link.label });
+  }
+  const panel = page.locator('section.panel', {
+    has: page.getByRole('heading', { name: link.shownIn, exact: true }),
+  });
+  return panel.locator('.items a', { hasText: link.label });
+}
+
+describe('the demo in a real browser', () => {
+  it('logs in with the create_user_session URL and shows the menu, panels and icons', async () => {
+    const page = await logIn(context);
+    await expect(page.title()).resolves.toContain('Home');
+    const headings = await page.locator('main section.panel h2').allTextContents();
+    // Built-in groups in cPanel's order, then the custom group.
+    expect(headings).toEqual(['Files', 'Metrics', 'Software', 'Partner tools']);
+    await expect(page.locator('aside').getByText('Need more resources?').count()).resolves.toBe(1);
+    await expect(
+      page.locator('aside .upsell a', { hasText: 'Upgrade your plan' }).count(),
+    ).resolves.toBe(1);
+
+    for (const link of links) {
+      const anchor = await findLink(page, link);
+      await expect(anchor.count()).resolves.toBe(1);
+      await expect(anchor.getAttribute('href')).resolves.toBe(
+        `/integration/index.html?app=${link.app}`,
+      );
+      await expect(anchor.getAttribute('target')).resolves.toBe('_blank');
+      await expect(anchor.getAttribute('rel')).resolves.toContain('noopener');
+    }
+    // Every icon (stored PNGs and the puzzle piece) really loaded.
+    const broken = await page
+      .locator('img')
+      .evaluateAll((imgs) =>
+        (imgs as unknown as { complete: boolean; naturalWidth: number; src: string }[])
+          .filter((i) => !i.complete || i.naturalWidth === 0)
+          .map((i) => i.src),
+      );
+    expect(broken).toEqual([]);
+    await page.locator('details.usermenu > summary').click(); // close it again
+    await page.screenshot({ path: join(ARTIFACTS, 'home.png'), fullPage: true });
+    await page.locator('details.usermenu > summary').click();
+    await page.screenshot({ path: join(ARTIFACTS, 'home-user-menu.png') });
+    await page.close();
+
+    const phone = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const small = await logIn(phone);
+    const overflow = await small.evaluate(() => {
+      const root = (
+        globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number; clientWidth: number } };
+        }
+      ).document.documentElement;
+      return root.scrollWidth > root.clientWidth;
+    });
+    expect(overflow).toBe(false);
+    await small.screenshot({ path: join(ARTIFACTS, 'home-360px.png'), fullPage: true });
+    await phone.close();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('clicks every demo link and lands signed in at the partner, or on the fallback', async () => {
+    const page = await logIn(context);
+    const landings: Record<string, string> = {};
+    for (const link of links) {
+      const anchor = await findLink(page, link);
+      const [tab] = await Promise.all([context.waitForEvent('page'), anchor.click()]);
+      if (link.behaviour === 'wait-then-sign-in') {
+        await tab.waitForSelector('#countdown', { timeout: 15_000 });
+        await expect(tab.locator('h1').textContent()).resolves.toBe(
+          `Connecting you to ${link.label}…`,
+        );
+        const text = (await tab.locator('main').textContent()) ?? '';
+        expect(text).toMatch(/Attempt 2 of 3, continuing in\s*\d+\s*s/);
+        const first = Number(await tab.locator('#countdown').textContent());
+        await tab.waitForTimeout(1100);
+        const later = Number(await tab.locator('#countdown').textContent());
+        expect(later).toBeLessThan(first);
+        if (link.app === 'upgrade') {
+          await tab.screenshot({ path: join(ARTIFACTS, 'wait.png') });
+        }
+      }
+      // No click on "continue": the wait page must go on by itself.
+      await tab.waitForURL((url) => url.origin === partner.url, { timeout: 20_000 });
+      await tab.waitForLoadState('load');
+      landings[link.app] = new URL(tab.url()).pathname;
+      if (link.behaviour === 'instant' || link.behaviour === 'wait-then-sign-in') {
+        await expect(tab.locator('h1').textContent()).resolves.toContain(
+          'Signed in to Mock Billing as subscriber 1001 (user demo)',
+        );
+      }
+      await tab.close();
+    }
+    for (const link of links) {
+      const signedIn = link.behaviour === 'instant' || link.behaviour === 'wait-then-sign-in';
+      expect([link.app, landings[link.app]?.startsWith('/sso/')]).toEqual([link.app, signedIn]);
+      if (!signedIn) expect(landings[link.app]).toBe('/');
+    }
+    // The partner was asked twice for each waiting link: attempt 1 (wait), then attempt 2.
+    const attempts = partner.requests
+      .filter((r) => r.path === '/autologin' && r.body.app === 'upgrade')
+      .map((r) => r.body.attempt);
+    expect(attempts).toEqual(['1', '2']);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
+  it('a partner that fails without a fallback gives a readable page with a retry button', async () => {
+    const answer = await runWhmFunction(
+      whmFunctions,
+      server.runtime.deps,
+      'create_integration_link',
+      {
+        user: 'demo',
+        app: 'flaky',
+        implements: 'flaky',
+        label: 'Domain reseller',
+        group_id: 'domains',
+        subscriber_unique_id: '1001',
+        token: 'demo-token-flaky',
+        autologin_token_url: partner.autologinUrl({ scenario: 'status', code: 500 }),
+      },
+    );
+    expect(answer).toMatchObject({ metadata: { result: 1 } });
+    const page = await logIn(context);
+    const anchor = page.locator('.items a', { hasText: 'Domain reseller' });
+    const [tab] = await Promise.all([context.waitForEvent('page'), anchor.click()]);
+    await tab.waitForLoadState('load');
+    await expect(tab.locator('h1').textContent()).resolves.toBe(
+      'Domain reseller is not available right now',
+    );
+    await tab.screenshot({ path: join(ARTIFACTS, 'partner-unavailable.png') });
+    const before = partner.requests.length;
+    await tab.getByRole('button', { name: 'Try again' }).click();
+    await tab.waitForLoadState('load');
+    expect(partner.requests.length).toBe(before + 1);
+    await tab.close();
+    await page.close();
+  }, 60_000);
+
+  it('logs out from the username menu', async () => {
+    const page = await logIn(context);
+    await page.locator('details.usermenu > summary').click();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL((url) => url.pathname === '/logout');
+    await expect(page.locator('h1').textContent()).resolves.toBe('You have been logged out');
+    const home = await page.goto(`${server.url}/`);
+    expect(home?.status()).toBe(401);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('without a session the home page asks to log in', async () => {
+    const fresh = await browser.newContext();
+    const page = await fresh.newPage();
+    const response = await page.goto(`${server.url}/`);
+    expect(response?.status()).toBe(401);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Please log in');
+    await fresh.close();
+  });
+});

@@ -1,0 +1,612 @@
+// The end-user side over real sockets, from an attacker's point of view: single-use, expiring
+// login URLs; idle sessions; cookie flags; logout CSRF; only one's own links; forged, altered,
+// borrowed and expired continuations; markup in labels; and the link token never shown.
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningMockPartner, startMockPartner } from '../mock-partner/index.ts';
+import { createApp } from '../src/app.ts';
+import { CONTINUATION_GRACE_MS } from '../src/broker/continuation.ts';
+import { loadConfig } from '../src/config.ts';
+import { createMemoryLogger } from '../src/log.ts';
+import { startServer } from '../src/server.ts';
+import { json, ROOT_TOKEN, startTestServer, type TestServer } from './helpers/server.ts';
+
+/** Every link token contains this, so one search finds a leak anywhere. */
+const SENTINEL = 'TOKEN-SENTINEL-d41d8cd98f';
+const MARKUP_LABEL = '<script>alert("label")</script>';
+const ATTR_LABEL = '"><img src=x onerror=alert(1)>';
+const MARKUP_GROUP = '<b>Group</b><script>x()</script>';
+
+let clock = Date.parse('2026-01-01T00:00:00Z');
+const now = () => clock;
+const minutes = (n: number) => n * 60_000;
+
+let partner: RunningMockPartner;
+let server: TestServer;
+/** Everything any response said: status line, headers and body. */
+const seen: string[] = [];
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+async function call(
+  path: string,
+  init: { method?: string; cookie?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.cookie) headers.cookie = init.cookie;
+  const res = await request(`${server.url}${path}`, {
+    method: (init.method ?? 'GET') as 'GET',
+    headers,
+    ...(init.body === undefined ? {} : { body: init.body }),
+  });
+  const flat: Record<string, string> = {};
+  for (const [key, value] of Object.entries(res.headers)) {
+    flat[key] = Array.isArray(value) ? value.join('\n') : String(value);
+  }
+  const answer = { status: res.statusCode, headers: flat, body: await res.body.text() };
+  seen.push(JSON.stringify(answer));
+  return answer;
+}
+
+async function whm(fn: string, args: Record<string, string>) {
+  const res = await server.whm(fn, args);
+  const text = await res.text();
+  seen.push(text);
+  return JSON.parse(text);
+}
+
+async function createLink(user: string, app: string, extra: Record<string, string>) {
+  const answer = await whm('create_integration_link', {
+    user,
+    app,
+    implements: 'tool',
+    label: app,
+    subscriber_unique_id: '7',
+    token: `${SENTINEL}-${user}-${app}`,
+    group_id: 'software',
+    ...extra,
+  });
+  expect(answer.metadata.result).toBe(1);
+}
+
+/** Every login secret handed out, to prove none reaches a log line. */
+const loginSecrets: string[] = [];
+
+async function loginUrl(user: string, app?: string): Promise<string> {
+  const answer = await whm('create_user_session', { user, ...(app ? { app } : {}) });
+  expect(answer.metadata).toMatchObject({ result: 1 });
+  loginSecrets.push(answer.data.session);
+  return answer.data.url;
+}
+
+/** Logs in and returns the cookie header value. */
+async function logIn(user: string): Promise<string> {
+  const url = new URL(await loginUrl(user));
+  const res = await call(`${url.pathname}${url.search}`);
+  expect(res.status).toBe(302);
+  const cookie = /^cpsession=([^;]+)/.exec(res.headers['set-cookie'] ?? '')?.[1];
+  expect(cookie).toBeTruthy();
+  return `cpsession=${cookie}`;
+}
+
+const launch = (app: string, cookie: string, extra = '', headers: Record<string, string> = {}) =>
+  call(`/integration/index.html?app=${encodeURIComponent(app)}${extra}`, { cookie, headers });
+
+/** The continuation token in a wait page (the "continue now" link). */
+function continuationOf(page: string): string {
+  const href = /id="continue" href="([^"]+)"/.exec(page)?.[1] ?? '';
+  const token = new URLSearchParams(href.replaceAll('&amp;', '&').split('?')[1]).get('continue');
+  expect(token).toBeTruthy();
+  return token as string;
+}
+
+beforeAll(async () => {
+  partner = await startMockPartner({ port: 0 });
+  const dataDir = await mkdtemp(join(tmpdir(), 'linkbroker-pages-'));
+  const logger = createMemoryLogger();
+  const config = loadConfig({
+    PORT: '0',
+    LINKBROKER_DATA_DIR: dataDir,
+    LINKBROKER_ROOT_TOKEN: ROOT_TOKEN,
+  });
+  const running = await startServer(config, logger, { now });
+  const auth = { authorization: `whm root:${ROOT_TOKEN}` };
+  server = {
+    ...running,
+    dataDir,
+    logs: logger.lines,
+    auth,
+    whm: (fn, args = {}) =>
+      fetch(`${running.url}/json-api/${fn}`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ 'api.version': '1', ...args }).toString(),
+      }),
+    async stop() {
+      await running.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  for (const [user, domain] of [
+    ['alice', 'alice.example.com'],
+    ['bob', 'bob.example.com'],
+  ] as const) {
+    expect((await whm('createacct', { username: user, domain })).metadata.result).toBe(1);
+  }
+  const autologin = partner.autologinUrl();
+  await createLink('alice', 'instant', { autologin_token_url: autologin });
+  await createLink('alice', 'waits', {
+    autologin_token_url: partner.autologinUrl({ scenario: 'retry', times: 1, retry: 5 }),
+    label: MARKUP_LABEL,
+  });
+  await createLink('alice', 'broken', {
+    autologin_token_url: partner.autologinUrl({ scenario: 'status', code: 500 }),
+    label: ATTR_LABEL,
+  });
+  await createLink('bob', 'secret', {
+    autologin_token_url: partner.autologinUrl({ scenario: 'retry', times: 1, retry: 5 }),
+    label: 'Bob only',
+  });
+  await whm('create_integration_group', {
+    user: 'alice',
+    group_id: 'markup',
+    label: MARKUP_GROUP,
+    order: '1',
+  });
+  await createLink('alice', 'grouped', { url: 'https://example.com/', group_id: 'markup' });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await partner?.close();
+});
+
+describe('create_user_session', () => {
+  it('returns a login URL under the server URL, valid for 300 s, and a cp_security_token', async () => {
+    const answer = await whm('create_user_session', { user: 'alice' });
+    expect(answer.metadata).toEqual({
+      command: 'create_user_session',
+      reason: 'OK',
+      result: 1,
+      version: 1,
+    });
+    const { url, session, expires, service, cp_security_token } = answer.data;
+    expect(url).toBe(`${server.url}/login/?session=${session}`);
+    expect(session).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(expires).toBe(Math.floor(clock / 1000) + 300);
+    expect(service).toBe('cpaneld');
+    expect(cp_security_token).toMatch(/^\/cpsess\d{10}$/);
+  });
+
+  it('refuses other services naming cpaneld, unknown users and unknown apps', async () => {
+    const other = await whm('create_user_session', { user: 'alice', service: 'whostmgrd' });
+    expect(other.metadata.result).toBe(0);
+    expect(other.metadata.reason).toContain('“cpaneld”');
+    const nobody = await whm('create_user_session', { user: 'nobody1' });
+    expect(nobody.metadata.reason).toBe('You do not have a user named “nobody1”.');
+    const noApp = await whm('create_user_session', { user: 'alice', app: 'secret' });
+    expect(noApp.metadata.result).toBe(0);
+    expect(noApp.metadata.reason).toContain('“secret”');
+  });
+
+  it('stores only digests: session files are 0600 in a 0700 directory and hold no secret', async () => {
+    const answer = await whm('create_user_session', { user: 'alice' });
+    const dir = join(server.dataDir, 'sessions');
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    const names = await readdir(dir);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
+      expect(name).toMatch(/^[0-9a-f]{64}\.json$/);
+      expect((await stat(join(dir, name))).mode & 0o777).toBe(0o600);
+      expect(await readFile(join(dir, name), 'utf8')).not.toContain(answer.data.session);
+    }
+    expect(names.join()).not.toContain(answer.data.session);
+  });
+});
+
+describe('the login URL', () => {
+  it('sets an HttpOnly, SameSite=Lax, Path=/ cookie (not Secure over http) and goes home', async () => {
+    const url = new URL(await loginUrl('alice'));
+    const res = await call(`${url.pathname}${url.search}`);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    const cookie = res.headers['set-cookie'] ?? '';
+    expect(cookie).toMatch(/^cpsession=[A-Za-z0-9_-]{43}; /);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Lax');
+    expect(cookie).toContain('Path=/');
+    expect(cookie).not.toContain('Secure');
+    // The session id is new: knowing the login URL does not give the cookie.
+    expect(cookie).not.toContain(url.searchParams.get('session'));
+  });
+
+  it('works once: a second use is refused with a readable page', async () => {
+    const url = new URL(await loginUrl('alice'));
+    // A HEAD (link preview) does not use it up.
+    expect((await call(`${url.pathname}${url.search}`, { method: 'HEAD' })).status).toBe(200);
+    expect((await call(`${url.pathname}${url.search}`)).status).toBe(302);
+    const again = await call(`${url.pathname}${url.search}`);
+    expect(again.status).toBe(403);
+    expect(again.headers['content-type']).toMatch(/text\/html/);
+    expect(again.body).toContain('This login link has expired or was already used');
+    expect(again.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('expires after 300 s', async () => {
+    const fresh = new URL(await loginUrl('alice'));
+    const stale = new URL(await loginUrl('alice'));
+    clock += 299_999;
+    expect((await call(`${fresh.pathname}${fresh.search}`)).status).toBe(302);
+    clock += 1;
+    expect((await call(`${stale.pathname}${stale.search}`)).status).toBe(403);
+  });
+
+  it('refuses made-up and malformed tokens', async () => {
+    for (const token of ['', 'x', 'A'.repeat(43), '../../etc/passwd', 'A'.repeat(5000)]) {
+      const res = await call(`/login/?session=${encodeURIComponent(token)}`);
+      expect(res.status).toBe(403);
+    }
+  });
+
+  it('is Secure when the public URL is https, or when the request came over https', async () => {
+    const https = await startTestServer({ LINKBROKER_PUBLIC_URL: 'https://panel.example.com/' });
+    try {
+      // The public URL is a proxy in front; talk to where the server really listens.
+      const address = https.server.address();
+      const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const whmCall = async (fn: string, args: Record<string, string>) =>
+        json(
+          await fetch(`${origin}/json-api/${fn}`, {
+            method: 'POST',
+            headers: { ...https.auth, 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams(args).toString(),
+          }),
+        );
+      expect(
+        (await whmCall('createacct', { username: 'carol', domain: 'c.io' })).metadata.result,
+      ).toBe(1);
+      const session = await whmCall('create_user_session', { user: 'carol' });
+      expect(session.data.url).toMatch(/^https:\/\/panel\.example\.com\/login\/\?session=/);
+      const path = new URL(session.data.url);
+      const login = await fetch(`${origin}${path.pathname}${path.search}`, { redirect: 'manual' });
+      expect(login.status).toBe(302);
+      expect(login.headers.get('set-cookie')).toContain('; Secure');
+    } finally {
+      await https.stop();
+    }
+    const app = createApp(server.runtime.deps);
+    const path = new URL(await loginUrl('alice'));
+    const overTls = await app.request(`https://127.0.0.1${path.pathname}${path.search}`);
+    expect(overTls.headers.get('set-cookie')).toContain('; Secure');
+  });
+
+  it('with app= goes straight into that launch', async () => {
+    const url = new URL(await loginUrl('alice', 'instant'));
+    const res = await call(`${url.pathname}${url.search}`);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toMatch(new RegExp(`^${partner.url}/sso/`));
+    expect(res.headers['set-cookie']).toContain('cpsession=');
+  });
+});
+
+describe('sessions', () => {
+  it('end after 15 minutes without activity, and activity keeps them alive', async () => {
+    const cookie = await logIn('alice');
+    clock += minutes(14);
+    expect((await call('/', { cookie })).status).toBe(200);
+    clock += minutes(14);
+    expect((await call('/', { cookie })).status).toBe(200);
+    clock += minutes(15);
+    const expired = await call('/', { cookie });
+    expect(expired.status).toBe(401);
+    expect(expired.body).toContain('Please log in');
+    // Still gone afterwards.
+    clock -= minutes(10);
+    expect((await call('/', { cookie })).status).toBe(401);
+    clock += minutes(10);
+  });
+
+  it('log out only with the cp_security_token from a same-site form', async () => {
+    const cookie = await logIn('alice');
+    const home = await call('/', { cookie });
+    const token = /name="cp_security_token" value="([^"]+)"/.exec(home.body)?.[1] ?? '';
+    expect(token).toMatch(/^\/cpsess\d{10}$/);
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      call('/logout', { method: 'POST', cookie, headers: { ...form, ...headers }, body });
+
+    expect((await post('')).status).toBe(403);
+    expect((await post('cp_security_token=%2Fcpsess0000000000')).status).toBe(403);
+    const body = `cp_security_token=${encodeURIComponent(token)}`;
+    expect((await post(body, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await post(body, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await call('/', { cookie })).status).toBe(200);
+
+    const out = await post(body, { origin: server.url, 'sec-fetch-site': 'same-origin' });
+    expect(out.status).toBe(303);
+    expect(out.headers.location).toBe('/logout');
+    expect(out.headers['set-cookie']).toMatch(/^cpsession=; Max-Age=0; Path=\/; HttpOnly;/);
+    expect((await call('/', { cookie })).status).toBe(401);
+    const done = await call('/logout');
+    expect(done.body).toContain('You have been logged out');
+  });
+});
+
+describe('pages', () => {
+  it('escape markup in link and group labels everywhere', async () => {
+    const cookie = await logIn('alice');
+    const home = await call('/', { cookie });
+    expect(home.status).toBe(200);
+    const waited = await launch('waits', cookie);
+    const broken = await launch('broken', cookie);
+    const confirm = await launch('broken', cookie, '', { 'sec-fetch-site': 'cross-site' });
+    expect(waited.status).toBe(200);
+    expect(broken.status).toBe(502);
+    expect(confirm.status).toBe(200);
+    for (const page of [home.body, waited.body, broken.body, confirm.body]) {
+      expect(page).not.toContain('<script>alert');
+      expect(page).not.toContain('<img src=x');
+      expect(page).not.toContain('<b>Group</b>');
+      // No event-handler or style attribute inside any tag.
+      expect(page).not.toMatch(/<[^>]*\son[a-z]+=/i);
+      expect(page).not.toMatch(/<[^>]*\sstyle=/i);
+      // The only script is the nonce-bearing countdown; every <script> carries the nonce.
+      const nonce = /'nonce-([^']+)'/.exec(home.headers['content-security-policy'] ?? '');
+      expect(nonce).toBeTruthy();
+      for (const tag of page.match(/<script[^>]*>/g) ?? []) expect(tag).toMatch(/ nonce="/);
+    }
+    expect(home.body).toContain('&lt;script&gt;alert(&quot;label&quot;)&lt;/script&gt;');
+    expect(home.body).toContain('&lt;b&gt;Group&lt;/b&gt;');
+    expect(waited.body).toContain('Connecting you to &lt;script&gt;');
+    expect(broken.body).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt; is not available');
+  });
+
+  it('carry a CSP allowing only self plus the nonce, and no framing', async () => {
+    const cookie = await logIn('alice');
+    const home = await call('/', { cookie });
+    const csp = home.headers['content-security-policy'] ?? '';
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1] ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain(`script-src 'nonce-${nonce}'`);
+    expect(csp).toContain(`style-src 'nonce-${nonce}'`);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe');
+    expect(home.body).toContain(`<style nonce="${nonce}">`);
+    expect(home.body.startsWith('<!doctype html>')).toBe(true);
+    expect(home.headers['cache-control']).toBe('no-store');
+    expect(home.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('show "No integrations yet" to a user without visible links', async () => {
+    expect(
+      (await whm('createacct', { username: 'empty', domain: 'e.example' })).metadata.result,
+    ).toBe(1);
+    await createLink('empty', 'hidden', { url: 'https://example.com/', hide: '1' });
+    const home = await call('/', { cookie: await logIn('empty') });
+    expect(home.body).toContain('No integrations yet');
+    expect(home.body).not.toContain('app=hidden');
+  });
+});
+
+describe('icons', () => {
+  it('are served to the owner only, with a strong ETag, immutable under their hash, 304 on a match', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    await createLink('alice', 'iconic', {
+      url: 'https://example.com/',
+      base64_png_image: png.toString('base64'),
+    });
+    const cookie = await logIn('alice');
+    const home = await call('/', { cookie });
+    const src = /src="(\/integration\/icon\/iconic\.png\?v=[0-9a-f]+)"/.exec(home.body)?.[1];
+    expect(src).toBeTruthy();
+    const icon = await call(src as string, { cookie });
+    expect(icon.status).toBe(200);
+    expect(icon.headers['content-type']).toBe('image/png');
+    expect(icon.headers['cache-control']).toBe('private, max-age=31536000, immutable');
+    const etag = icon.headers.etag ?? '';
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    const again = await call(src as string, { cookie, headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(again.body).toBe('');
+    // An old hash in the URL is not cached for good.
+    const old = await call('/integration/icon/iconic.png?v=0000', { cookie });
+    expect(old.headers['cache-control']).toBe('private, no-cache');
+
+    expect((await call(src as string)).status).toBe(401);
+    const bob = await logIn('bob');
+    expect((await call(src as string, { cookie: bob })).status).toBe(404);
+    const puzzle = /src="(\/integration\/puzzle\.svg\?v=[0-9a-f]+)"/.exec(home.body)?.[1];
+    const svg = await call(puzzle as string);
+    expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(svg.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+});
+
+describe('the click path', () => {
+  it('needs a session: a readable page, never JSON', async () => {
+    const res = await launch('instant', '');
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.body).toContain('Please log in');
+  });
+
+  it('redirects with no-store and no-referrer', async () => {
+    const res = await launch('instant', await logIn('alice'));
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toMatch(new RegExp(`^${partner.url}/sso/`));
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it("cannot launch another user's app, and the partner is never called", async () => {
+    const before = partner.requests.length;
+    const res = await launch('secret', await logIn('alice'));
+    expect(res.status).toBe(404);
+    expect(res.body).toContain('There is no such integration');
+    expect(partner.requests.length).toBe(before);
+  });
+
+  it('asks for confirmation when another site started the launch', async () => {
+    const before = partner.requests.length;
+    const res = await launch('instant', await logIn('alice'), '', {
+      'sec-fetch-site': 'cross-site',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('Open instant?');
+    expect(res.body).toMatch(/<form method="get" action="\/integration\/index.html">/);
+    expect(partner.requests.length).toBe(before);
+  });
+
+  it('refuses bad app names with a page', async () => {
+    const res = await launch('../etc', await logIn('alice'));
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('a failing partner without fallback gives a 502 page with a retry button', async () => {
+    const res = await launch('broken', await logIn('alice'));
+    expect(res.status).toBe(502);
+    expect(res.body).toContain('is not available right now');
+    expect(res.body).toContain('<button type="submit" class="button">Try again</button>');
+  });
+});
+
+describe('continuations', () => {
+  it('continue after the wait; too early shows the wait page again', async () => {
+    const cookie = await logIn('alice');
+    const wait = await launch('waits', cookie);
+    expect(wait.status).toBe(200);
+    expect(wait.body).toMatch(
+      /Attempt 2 of 3,\s+continuing in\s+<span class="nowrap"><span[^>]*>5<\/span>\s+s<\/span>\./,
+    );
+    expect(wait.body).toMatch(/<noscript><meta http-equiv="refresh" content="5;url=/);
+    const token = continuationOf(wait.body);
+
+    clock += 4_000;
+    const early = await launch('waits', cookie, `&continue=${token}`);
+    expect(early.status).toBe(200);
+    expect(early.body).toMatch(/continuing in\s+<span class="nowrap"><span[^>]*>1<\/span>/);
+    expect(continuationOf(early.body)).toBe(token);
+
+    clock += 1_000;
+    const done = await launch('waits', cookie, `&continue=${token}`);
+    expect(done.status).toBe(302);
+    expect(done.headers.location).toMatch(new RegExp(`^${partner.url}/sso/`));
+    const attempts = partner.requests
+      .filter((r) => r.body.app === 'waits')
+      .slice(-2)
+      .map((r) => r.body.attempt);
+    expect(attempts).toEqual(['1', '2']);
+  });
+
+  it('refuse a token with one character changed, or used for another app', async () => {
+    const cookie = await logIn('alice');
+    const token = continuationOf((await launch('waits', cookie)).body);
+    clock += 5_000;
+    for (let i = 0; i < token.length; i += 7) {
+      const c = token[i] === 'A' ? 'B' : 'A';
+      const flipped = `${token.slice(0, i)}${c}${token.slice(i + 1)}`;
+      const res = await launch('waits', cookie, `&continue=${encodeURIComponent(flipped)}`);
+      expect([i, res.status]).toEqual([i, 400]);
+      expect(res.body).toContain('cannot be continued');
+    }
+    const last = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    expect((await launch('waits', cookie, `&continue=${last}`)).status).toBe(400);
+    const otherApp = await launch('instant', cookie, `&continue=${token}`);
+    expect(otherApp.status).toBe(400);
+  });
+
+  it("refuse another user's continuation", async () => {
+    const bob = await logIn('bob');
+    const token = continuationOf((await launch('secret', bob)).body);
+    clock += 5_000;
+    const alice = await logIn('alice');
+    const before = partner.requests.length;
+    const res = await launch('secret', alice, `&continue=${token}`);
+    expect(res.status).toBe(403);
+    expect(res.body).toContain('belongs to another account');
+    expect(partner.requests.length).toBe(before);
+  });
+
+  it('refuse an expired continuation', async () => {
+    const cookie = await logIn('alice');
+    const token = continuationOf((await launch('waits', cookie)).body);
+    clock += 5_000 + CONTINUATION_GRACE_MS;
+    const res = await launch('waits', cookie, `&continue=${token}`);
+    expect(res.status).toBe(400);
+    expect(res.body).toContain('This sign-in has expired');
+  });
+});
+
+describe('UAPI over the session', () => {
+  it('runs Integration::fetch_url for the session user only', async () => {
+    const none = await call('/execute/Integration/fetch_url?app=instant');
+    expect(none.status).toBe(401);
+    expect(JSON.parse(none.body)).toMatchObject({ status: 0, data: null });
+
+    const cookie = await logIn('alice');
+    const ok = await call('/execute/Integration/fetch_url?app=instant', { cookie });
+    expect(ok.status).toBe(200);
+    const result = JSON.parse(ok.body);
+    expect(result).toMatchObject({ status: 1, errors: null, messages: null, warnings: null });
+    expect(result.data.redirect_url).toMatch(new RegExp(`^${partner.url}/sso/`));
+
+    const posted = await call('/execute/Integration/fetch_url', {
+      method: 'POST',
+      cookie,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'app=instant',
+    });
+    expect(JSON.parse(posted.body).status).toBe(1);
+
+    const bobs = JSON.parse(
+      (await call('/execute/Integration/fetch_url?app=secret', { cookie })).body,
+    );
+    expect(bobs.status).toBe(0);
+    const cross = await call('/execute/Integration/fetch_url?app=instant', {
+      cookie,
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
+    expect(cross.status).toBe(403);
+  });
+
+  it('accepts the /cpsessNNNNNNNNNN prefix only with the session’s own token', async () => {
+    const cookie = await logIn('alice');
+    const token = /name="cp_security_token" value="([^"]+)"/.exec(
+      (await call('/', { cookie })).body,
+    )?.[1];
+    const good = await call(`${token}/execute/Integration/fetch_url?app=instant`, { cookie });
+    expect(JSON.parse(good.body).status).toBe(1);
+    const bad = await call('/cpsess0000000001/execute/Integration/fetch_url?app=instant', {
+      cookie,
+    });
+    expect(bad.status).toBe(403);
+  });
+});
+
+describe('secrets', () => {
+  it('no link token appears in any page, header or log line', async () => {
+    expect(seen.length).toBeGreaterThan(50);
+    for (const text of seen) expect(text).not.toContain(SENTINEL);
+    expect(server.logs.length).toBeGreaterThan(10);
+    for (const line of server.logs) {
+      expect(line).not.toContain(SENTINEL);
+      for (const secret of loginSecrets) expect(line).not.toContain(secret);
+    }
+    expect(loginSecrets.length).toBeGreaterThan(10);
+    // The partner did receive it (so the search above looked for the right thing).
+    expect(partner.requests.some((r) => r.body.token?.startsWith(SENTINEL))).toBe(true);
+  });
+});

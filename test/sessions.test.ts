@@ -1,0 +1,134 @@
+// Sessions on both record stores with a fake clock: single-use logins, the 300 s login window,
+// the 15-minute idle limit, sweeping, and nothing but digests on disk.
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createFileSessionRecords } from '../src/accounts/session-files.ts';
+import {
+  createMemorySessionRecords,
+  createSessions,
+  LOGIN_TTL_MS,
+  SESSION_IDLE_MS,
+  type SessionRecords,
+  TOUCH_INTERVAL_MS,
+} from '../src/accounts/sessions.ts';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+const stores: [string, () => Promise<SessionRecords>][] = [
+  ['memory', async () => createMemorySessionRecords()],
+  [
+    'files',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'linkbroker-sessions-'));
+      dirs.push(dir);
+      return createFileSessionRecords(dir);
+    },
+  ],
+];
+
+describe.each(stores)('sessions on %s records', (_name, makeRecords) => {
+  const setup = async () => {
+    const clock = { t: 1_000_000 };
+    const sessions = createSessions(await makeRecords(), () => clock.t);
+    return { clock, sessions };
+  };
+
+  it('a login opens a session once, with a fresh id, the same security token and the app', async () => {
+    const { sessions } = await setup();
+    const login = await sessions.createLogin('alice', 'billing');
+    expect(login.securityToken).toMatch(/^\/cpsess\d{10}$/);
+    const opened = await sessions.redeemLogin(login.token);
+    expect(opened).toMatchObject({
+      session: { user: 'alice', securityToken: login.securityToken },
+      app: 'billing',
+    });
+    expect(opened?.sessionId).not.toBe(login.token);
+    expect(await sessions.redeemLogin(login.token)).toBeUndefined();
+    // A login token is not a session id, nor the other way round.
+    expect(await sessions.resume(login.token)).toBeUndefined();
+    expect(await sessions.redeemLogin(opened?.sessionId ?? '')).toBeUndefined();
+  });
+
+  it('two racing redemptions: exactly one wins', async () => {
+    const { sessions } = await setup();
+    const login = await sessions.createLogin('alice');
+    const results = await Promise.all([1, 2, 3, 4].map(() => sessions.redeemLogin(login.token)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('a login expires at exactly 300 s', async () => {
+    const { clock, sessions } = await setup();
+    const a = await sessions.createLogin('alice');
+    const b = await sessions.createLogin('alice');
+    expect(a.expiresAt).toBe(clock.t + LOGIN_TTL_MS);
+    clock.t += LOGIN_TTL_MS - 1;
+    expect(await sessions.redeemLogin(a.token)).toBeDefined();
+    clock.t += 1;
+    expect(await sessions.redeemLogin(b.token)).toBeUndefined();
+  });
+
+  it('a session ends after 15 idle minutes; activity extends it; logout ends it', async () => {
+    const { clock, sessions } = await setup();
+    const opened = await sessions.redeemLogin((await sessions.createLogin('alice')).token);
+    const id = opened?.sessionId ?? '';
+    clock.t += SESSION_IDLE_MS - 1;
+    expect(await sessions.resume(id)).toMatchObject({ user: 'alice' });
+    clock.t += SESSION_IDLE_MS - 1;
+    expect(await sessions.resume(id)).toBeDefined();
+    clock.t += SESSION_IDLE_MS;
+    expect(await sessions.resume(id)).toBeUndefined();
+
+    const other = await sessions.redeemLogin((await sessions.createLogin('bob')).token);
+    await sessions.end(other?.sessionId ?? '');
+    expect(await sessions.resume(other?.sessionId ?? '')).toBeUndefined();
+  });
+
+  it('activity within a minute is not written back (one write a minute at most)', async () => {
+    const { clock, sessions } = await setup();
+    const opened = await sessions.redeemLogin((await sessions.createLogin('alice')).token);
+    const id = opened?.sessionId ?? '';
+    clock.t += TOUCH_INTERVAL_MS - 1;
+    await sessions.resume(id); // not written: the idle time still counts from the login
+    clock.t += SESSION_IDLE_MS - TOUCH_INTERVAL_MS + 1;
+    expect(await sessions.resume(id)).toBeUndefined();
+  });
+
+  it('refuses malformed secrets without looking them up', async () => {
+    const { sessions } = await setup();
+    for (const bad of ['', 'short', '../../x', 'A'.repeat(44), `${'A'.repeat(42)}=`]) {
+      expect(await sessions.redeemLogin(bad)).toBeUndefined();
+      expect(await sessions.resume(bad)).toBeUndefined();
+    }
+  });
+});
+
+describe('file records', () => {
+  it('keep 0600 files named by digest in a 0700 directory, and sweep what is over', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'linkbroker-sessions-'));
+    dirs.push(dir);
+    const clock = { t: 5_000_000 };
+    const sessions = createSessions(await createFileSessionRecords(dir), () => clock.t);
+    const stale = await sessions.createLogin('alice');
+    const opened = await sessions.redeemLogin((await sessions.createLogin('alice')).token);
+    const sessionDir = join(dir, 'sessions');
+    expect((await stat(sessionDir)).mode & 0o777).toBe(0o700);
+    for (const name of await readdir(sessionDir)) {
+      expect(name).toMatch(/^[0-9a-f]{64}\.json$/);
+      expect((await stat(join(sessionDir, name))).mode & 0o777).toBe(0o600);
+      const text = await readFile(join(sessionDir, name), 'utf8');
+      expect(text).not.toContain(stale.token);
+      expect(text).not.toContain(opened?.sessionId);
+    }
+    expect(await readdir(sessionDir)).toHaveLength(2);
+    // Long after: the next login sweeps the expired login and the idle session.
+    clock.t += SESSION_IDLE_MS + LOGIN_TTL_MS;
+    const fresh = await sessions.createLogin('alice');
+    expect(await readdir(sessionDir)).toHaveLength(1);
+    expect(await sessions.redeemLogin(fresh.token)).toBeDefined();
+  });
+});
