@@ -52,7 +52,13 @@ export async function compare(
   name: string,
   subject: (worker: number, i: number) => Promise<void>,
   baseline: (worker: number, i: number) => Promise<void>,
-  options: { concurrency: number; roundMs: number; rounds: number; warmupMs: number; target: number },
+  options: {
+    concurrency: number;
+    roundMs: number;
+    rounds: number;
+    warmupMs: number;
+    target: number;
+  },
 ): Promise<Comparison> {
   await measure(subject, options.concurrency, options.warmupMs);
   await measure(baseline, options.concurrency, options.warmupMs);
@@ -60,7 +66,12 @@ export async function compare(
     const requests = ms.reduce((s, m) => s + m.requests, 0);
     const seconds = ms.reduce((s, m) => s + m.seconds, 0);
     const cpu = ms.reduce((s, m) => s + m.cpuMicrosPerRequest * m.requests, 0);
-    return { requests, seconds, perSecond: requests / seconds, cpuMicrosPerRequest: cpu / requests };
+    return {
+      requests,
+      seconds,
+      perSecond: requests / seconds,
+      cpuMicrosPerRequest: cpu / requests,
+    };
   };
   const a: Measurement[] = [];
   const b: Measurement[] = [];
