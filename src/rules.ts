@@ -31,7 +31,12 @@ export function text(name: string, max: number) {
       message: `${q(name)} may be at most ${max} characters long.`,
       abort: true,
     })
-    .refine((v) => !CONTROL.test(v), `${q(name)} must not contain control characters.`);
+    .refine((v) => !CONTROL.test(v), `${q(name)} must not contain control characters.`)
+    .meta({
+      description: `1–${max} characters, no control characters.`,
+      minLength: 1,
+      maxLength: max,
+    });
 }
 
 /** 1–max characters of A-Z a-z 0-9 _ - . */
@@ -42,7 +47,11 @@ export function identifier(name: string, max = 64) {
       message: `${q(name)} may be at most ${max} characters long.`,
       abort: true,
     })
-    .refine((v) => IDENTIFIER.test(v), `${q(name)} may contain only letters, digits, “_” and “-”.`);
+    .refine((v) => IDENTIFIER.test(v), `${q(name)} may contain only letters, digits, “_” and “-”.`)
+    .meta({
+      description: `1–${max} characters of A-Z a-z 0-9 _ -.`,
+      pattern: `^[A-Za-z0-9_-]{1,${max}}$`,
+    });
 }
 
 /** An integer written in decimal, optionally negative, e.g. "-5" or "99999". */
@@ -53,12 +62,21 @@ export function integerString(name: string, min = Number.MIN_SAFE_INTEGER) {
       : `${q(name)} must be an integer.`;
   return str(name)
     .refine((v) => /^-?\d{1,15}$/.test(v) && Number(v) >= min, rule)
+    .meta({
+      description:
+        min > Number.MIN_SAFE_INTEGER
+          ? `A whole number of at least ${min}, in decimal.`
+          : 'An integer in decimal; may be negative.',
+      pattern: '^-?[0-9]{1,15}$',
+    })
     .transform((v) => String(Number(v)));
 }
 
 /** "0" or "1". */
 export function flag(name: string) {
-  return str(name).refine((v) => v === '0' || v === '1', `${q(name)} must be 0 or 1.`);
+  return str(name)
+    .refine((v) => v === '0' || v === '1', `${q(name)} must be 0 or 1.`)
+    .meta({ description: '0 or 1.', enum: ['0', '1'] });
 }
 
 /** Validates `args` against `schema`, throwing the first broken rule as a ValidationError. */
@@ -69,4 +87,10 @@ export function parseParams<S extends z.ZodType>(
   const result = schema.safeParse(args);
   if (result.success) return result.data;
   throw new ValidationError(result.error.issues[0]?.message ?? 'The parameters are not valid.');
+}
+
+/** Adds what a parameter means in front of its rule, for the API reference (OpenAPI). */
+export function about<T extends z.ZodType>(schema: T, meaning: string): T {
+  const rule = schema.meta()?.description;
+  return schema.meta({ description: rule ? `${meaning} Rule: ${rule}` : meaning }) as T;
 }

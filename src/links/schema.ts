@@ -1,7 +1,7 @@
 // Link and group parameter schemas (SPEC §3.1, §3.2): the rules, their reasons and the types.
 import { z } from 'zod';
 import { checkHttpUrl } from '../broker/redirect-url.ts';
-import { flag, identifier, integerString, q, str, text } from '../rules.ts';
+import { about, flag, identifier, integerString, q, str, text } from '../rules.ts';
 import { normalisePngBase64 } from './png.ts';
 
 export const BUILTIN_GROUPS = [
@@ -19,41 +19,79 @@ export type BuiltinGroup = (typeof BUILTIN_GROUPS)[number];
 export const isBuiltinGroup = (id: string): id is BuiltinGroup =>
   (BUILTIN_GROUPS as readonly string[]).includes(id);
 
-export const appParam = identifier('app').refine(
-  (v) => !v.startsWith('group_'),
-  `${q('app')} must not begin with “group_”.`,
-);
-
-const httpUrl = (name: string) =>
-  str(name).superRefine((value, ctx) => {
-    const problem = checkHttpUrl(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: `${q(name)} ${problem}.` });
+export const appParam = identifier('app')
+  .refine((v) => !v.startsWith('group_'), `${q('app')} must not begin with “group_”.`)
+  .meta({
+    description:
+      'The link’s name for this user: 1–64 characters of A-Z a-z 0-9 _ -, not beginning with “group_”.',
+    pattern: '^(?!group_)[A-Za-z0-9_-]{1,64}$',
   });
 
-const pngImage = str('base64_png_image').transform((value, ctx) => {
-  const result = normalisePngBase64(value);
-  if (typeof result === 'string') return result;
-  ctx.addIssue({ code: 'custom', message: `${q('base64_png_image')} ${result.problem}.` });
-  return z.NEVER;
-});
+const httpUrl = (name: string) =>
+  str(name)
+    .superRefine((value, ctx) => {
+      const problem = checkHttpUrl(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${q(name)} ${problem}.` });
+    })
+    .meta({
+      description:
+        'An absolute http: or https: URL of at most 2048 characters, without credentials, spaces, control characters or backslashes.',
+      format: 'uri',
+      maxLength: 2048,
+    });
+
+const pngImage = str('base64_png_image')
+  .meta({
+    description:
+      'A PNG image in Base64 (line breaks and whitespace ignored), at most 512 KiB decoded; absent → the default puzzle-piece icon.',
+    contentEncoding: 'base64',
+    contentMediaType: 'image/png',
+  })
+  .transform((value, ctx) => {
+    const result = normalisePngBase64(value);
+    if (typeof result === 'string') return result;
+    ctx.addIssue({ code: 'custom', message: `${q('base64_png_image')} ${result.problem}.` });
+    return z.NEVER;
+  });
 
 /** The token rule, shared by create_integration_link and update_integration_link_token. */
-export const tokenParam = text('token', 4096);
+export const tokenParam = about(
+  text('token', 4096),
+  'The secret the broker POSTs to autologin_token_url. Stored only in the 0600 admin file; never returned.',
+);
 
 /** The arguments of create_integration_link after validation (user checked separately). */
 export const createLinkParams = z
   .object({
     app: appParam,
-    implements: identifier('implements'),
-    label: text('label', 256),
-    subscriber_unique_id: text('subscriber_unique_id', 1024),
+    implements: about(
+      identifier('implements'),
+      'The appkey the link implements, typically billing, customer_service, support or upgrade (those appear in the username menu; upgrade also in “Need more resources?”).',
+    ),
+    label: about(text('label', 256), 'The text shown in the menu (HTML-escaped wherever shown).'),
+    subscriber_unique_id: about(
+      text('subscriber_unique_id', 1024),
+      'The subscriber’s id at the partner, sent with every autologin POST.',
+    ),
     token: tokenParam,
-    autologin_token_url: httpUrl('autologin_token_url').optional(),
-    url: httpUrl('url').optional(),
+    autologin_token_url: about(
+      httpUrl('autologin_token_url'),
+      'Where the broker POSTs the token for a one-time login URL. One of autologin_token_url and url is required.',
+    ).optional(),
+    url: about(
+      httpUrl('url'),
+      'Where the user goes when there is no autologin_token_url or the partner fails. One of autologin_token_url and url is required.',
+    ).optional(),
     base64_png_image: pngImage.optional(),
-    group_id: identifier('group_id').optional(),
-    hide: flag('hide').optional(),
-    order: integerString('order').optional(),
+    group_id: about(
+      identifier('group_id'),
+      `A built-in group (${BUILTIN_GROUPS.join(', ')}) or a custom group of this user; absent → the username menu.`,
+    ).optional(),
+    hide: about(
+      flag('hide'),
+      '1 hides the link from menus (it stays launchable); default 0.',
+    ).optional(),
+    order: about(integerString('order'), 'Position within its group; default 99999.').optional(),
   })
   .refine((p) => p.url !== undefined || p.autologin_token_url !== undefined, {
     message: 'You must supply one of the following parameters: autologin_token_url, url',
