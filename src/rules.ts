@@ -84,9 +84,12 @@ export function parseParams<S extends z.ZodType>(
   schema: S,
   args: Record<string, string>,
 ): z.output<S> {
-  const result = schema.safeParse(args);
-  if (result.success) return result.data;
-  throw new ValidationError(result.error.issues[0]?.message ?? 'The parameters are not valid.');
+  // The Standard Schema entry point answers plain issues: building a ZodError (which safeParse
+  // does for a failure) was the largest cost of a rejected call in the profile.
+  const result = schema['~standard'].validate(args);
+  if (result instanceof Promise) throw new TypeError('parameter schemas must be synchronous');
+  if (!result.issues) return result.value as z.output<S>;
+  throw new ValidationError(result.issues[0]?.message ?? 'The parameters are not valid.');
 }
 
 /** Adds what a parameter means in front of its rule, for the API reference (OpenAPI). */
