@@ -150,7 +150,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
   /** Finishes or discards an interrupted putLink of this app (see commitFiles). */
   async function settleLinkIntent(dir: string, app: string): Promise<void> {
     const targets = [`${app}${ADMINCONFIG}`, `${app}${USERCONFIG}`];
-    const outcome = await settleIntent(dir, `.${app}.intent`, (e) => targets.includes(e.to));
+    const outcome = await settleIntent(dir, `.${app}.intent`, targets);
     if (outcome !== 'none')
       logger.info('store: settled an interrupted link write', { app, outcome });
   }

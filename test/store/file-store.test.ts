@@ -359,20 +359,22 @@ describe('symlinks are never followed', () => {
 
 describe('init() recovery', () => {
   const tmp = (name: string) => `.${name}.tmp-0123456789abcdef`;
-  const hash = (data: string) => createHash('sha256').update(data).digest('hex');
+  const hash = (data: string) => createHash('sha256').update(data).digest('hex').slice(0, 32);
   const ADMIN_NEW = '{"token":"new"}';
   const USER_NEW = '{"label":"new"}';
-  const NEW_RENAMES = [
-    { from: tmp('app.adminconfig'), to: 'app.adminconfig', sha256: hash(ADMIN_NEW) },
-    { from: tmp('app.userconfig'), to: 'app.userconfig', sha256: hash(USER_NEW) },
-  ];
+  /** The intent commitFiles records: a symlink whose target lists each temp suffix and hash. */
+  const writeIntent = (dir: string, app: string, admin: string, user: string) =>
+    symlink(
+      `v1:0123456789abcdef${hash(admin)}:0123456789abcdef${hash(user)}`,
+      join(dir, `.${app}.intent`),
+    );
 
   it('rolls a committed write forward from its intent', async () => {
     await store.putLink('bob', 'app', { label: 'old' }, 'old');
     const dir = linkDir('bob');
     await writeFile(join(dir, tmp('app.adminconfig')), ADMIN_NEW);
     await writeFile(join(dir, tmp('app.userconfig')), USER_NEW);
-    await writeFile(join(dir, '.app.intent'), JSON.stringify({ renames: NEW_RENAMES }));
+    await writeIntent(dir, 'app', ADMIN_NEW, USER_NEW);
     await createFileStore({ dataDir, logger: silentLogger }).init();
     expect(await store.getLink('bob', 'app')).toEqual({ label: 'new' });
     expect(await store.getLinkToken('bob', 'app')).toBe('new');
@@ -384,7 +386,7 @@ describe('init() recovery', () => {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'app.adminconfig'), ADMIN_NEW);
     await writeFile(join(dir, tmp('app.userconfig')), USER_NEW);
-    await writeFile(join(dir, '.app.intent'), JSON.stringify({ renames: NEW_RENAMES }));
+    await writeIntent(dir, 'app', ADMIN_NEW, USER_NEW);
     await store.init();
     expect(await store.getLink('bob', 'app')).toEqual({ label: 'new' });
     expect(await store.getLinkToken('bob', 'app')).toBe('new');
@@ -397,7 +399,7 @@ describe('init() recovery', () => {
     // The user temp is whole but the admin temp is missing and the admin file is the old one:
     // the renames never started, so rolling the user file forward would mix versions.
     await writeFile(join(dir, tmp('app.userconfig')), USER_NEW);
-    await writeFile(join(dir, '.app.intent'), JSON.stringify({ renames: NEW_RENAMES }));
+    await writeIntent(dir, 'app', ADMIN_NEW, USER_NEW);
     await store.init();
     expect(await store.getLink('bob', 'app')).toEqual({ label: 'old' });
     expect(await store.getLinkToken('bob', 'app')).toBe('old');
@@ -409,26 +411,27 @@ describe('init() recovery', () => {
     const dir = linkDir('bob');
     await writeFile(join(dir, tmp('app.adminconfig')), ADMIN_NEW);
     await writeFile(join(dir, tmp('app.userconfig')), USER_NEW.slice(0, 5));
-    await writeFile(join(dir, '.app.intent'), JSON.stringify({ renames: NEW_RENAMES }));
+    await writeIntent(dir, 'app', ADMIN_NEW, USER_NEW);
     await store.init();
     expect(await store.getLink('bob', 'app')).toEqual({ label: 'old' });
     expect(await store.getLinkToken('bob', 'app')).toBe('old');
     expect(await readdir(dir)).toEqual(['app.adminconfig', 'app.userconfig']);
   });
 
-  it('drops an intent whose temp files are gone, and an intent naming foreign files', async () => {
+  it('drops an intent whose temp files are gone, a malformed intent and a regular file', async () => {
     await store.putLink('bob', 'app', { label: 'kept' }, 'kept');
+    await store.putLink('bob', 'two', { label: 'kept' }, 'kept');
+    await store.putLink('bob', 'three', { label: 'kept' }, 'kept');
     const dir = linkDir('bob');
-    const renames = [{ from: tmp('app.userconfig'), to: 'app.userconfig' }];
-    await writeFile(join(dir, '.app.intent'), JSON.stringify({ renames }));
-    await writeFile(join(dir, tmp('x.userconfig')), '{"label":"evil"}');
-    await writeFile(
-      join(dir, '.x.intent'),
-      JSON.stringify({ renames: [{ from: tmp('x.userconfig'), to: 'app.userconfig' }] }),
-    );
+    await writeIntent(dir, 'app', ADMIN_NEW, USER_NEW);
+    await symlink('v1:not-an-entry', join(dir, '.two.intent'));
+    await writeFile(join(dir, '.three.intent'), 'v1:whatever');
     await store.init();
-    expect(await store.getLink('bob', 'app')).toEqual({ label: 'kept' });
-    expect(await readdir(dir)).toEqual(['app.adminconfig', 'app.userconfig']);
+    for (const app of ['app', 'two', 'three']) {
+      expect(await store.getLink('bob', app)).toEqual({ label: 'kept' });
+      expect(await store.getLinkToken('bob', app)).toBe('kept');
+    }
+    expect((await readdir(dir)).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 
   it('deletes temps without an intent (old version intact) and orphan admin files', async () => {
