@@ -1,4 +1,5 @@
-// createApp(deps) → the one Hono app: the WHM API, the end-user pages and the click path.
+// createApp(deps) → the one Hono app: the WHM API, the end-user pages, the click path and the API
+// documentation.
 // One onError and one notFound; nothing here listens (see server.ts).
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
@@ -7,6 +8,7 @@ import type { LaunchDeps } from './broker/autologin.ts';
 import { internalErrorReason } from './errors.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store/store.ts';
+import { createApiDocsRoutes } from './ui/api-docs-routes.tsx';
 import { createUserPages } from './ui/pages.tsx';
 import type { RootCredentials } from './whm/auth.ts';
 import { failure } from './whm/envelope.ts';
@@ -38,6 +40,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/json-api', whm);
   app.route(`${CPSESS}/json-api`, whm);
   app.route('/', createUserPages(deps));
+  app.route('/', createApiDocsRoutes({ functions: whmFunctions, publicUrl: deps.publicUrl }));
 
   app.notFound((c) => {
     if (c.req.path.includes('/json-api/')) {

@@ -51,6 +51,8 @@ export function identifier(name: string, max = 64) {
     .meta({
       description: `1–${max} characters of A-Z a-z 0-9 _ -.`,
       pattern: `^[A-Za-z0-9_-]{1,${max}}$`,
+      minLength: 1,
+      maxLength: max,
     });
 }
 
@@ -94,6 +96,8 @@ export function parseParams<S extends z.ZodType>(
 
 /** Adds what a parameter means in front of its rule, for the API reference (OpenAPI). */
 export function about<T extends z.ZodType>(schema: T, meaning: string): T {
-  const rule = schema.meta()?.description;
+  // A rule ending in a transform (integerString) keeps its description on the checked input.
+  const input = schema instanceof z.ZodPipe ? (schema.in as z.ZodType) : undefined;
+  const rule = schema.meta()?.description ?? input?.meta()?.description;
   return schema.meta({ description: rule ? `${meaning} Rule: ${rule}` : meaning }) as T;
 }

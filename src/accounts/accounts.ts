@@ -2,45 +2,106 @@
 // per-user function starts with.
 import { z } from 'zod';
 import { ConflictError, NotFoundError, quote } from '../errors.ts';
-import { q, str } from '../rules.ts';
+import { about, q, str } from '../rules.ts';
 import type { Account, Store } from '../store/store.ts';
 
 const USERNAME = /^[a-z][a-z0-9]{0,15}$/;
-const RESERVED = new Set(['root', 'nobody', 'all', 'admin', 'daemon', 'bin', 'sys', 'mail']);
+const RESERVED = ['root', 'nobody', 'all', 'admin', 'daemon', 'bin', 'sys', 'mail'];
+const RESERVED_NAMES = new Set(RESERVED);
 
-const username = str('username')
-  .refine((v) => v.length > 0, { message: `${q('username')} must not be empty.`, abort: true })
-  .refine((v) => v.length <= 16, {
-    message: `${q('username')} may be at most 16 characters long.`,
-    abort: true,
-  })
-  .refine(
-    (v) => USERNAME.test(v),
-    `${q('username')} must start with a lowercase letter and contain only lowercase letters and digits.`,
-  )
-  .refine((v) => !v.startsWith('test'), `${q('username')} must not begin with “test”.`)
-  .refine(
-    (v) => !RESERVED.has(v) && !v.startsWith('cpanel'),
-    `${q('username')} is a reserved name.`,
-  );
+const username = about(
+  str('username')
+    .refine((v) => v.length > 0, { message: `${q('username')} must not be empty.`, abort: true })
+    .refine((v) => v.length <= 16, {
+      message: `${q('username')} may be at most 16 characters long.`,
+      abort: true,
+    })
+    .refine(
+      (v) => USERNAME.test(v),
+      `${q('username')} must start with a lowercase letter and contain only lowercase letters and digits.`,
+    )
+    .refine((v) => !v.startsWith('test'), `${q('username')} must not begin with “test”.`)
+    .refine(
+      (v) => !RESERVED_NAMES.has(v) && !v.startsWith('cpanel'),
+      `${q('username')} is a reserved name.`,
+    )
+    .meta({
+      description: `1–16 lowercase letters and digits, starting with a letter; not beginning with “test” or “cpanel”, not a reserved name (${RESERVED.join(', ')}).`,
+      // The whole rule, so a client can check a name before calling.
+      pattern: `^(?!test)(?!cpanel)(?!(?:${RESERVED.join('|')})$)[a-z][a-z0-9]{0,15}$`,
+      minLength: 1,
+      maxLength: 16,
+      examples: ['alice'],
+    }),
+  'The new account’s username.',
+);
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-const domain = str('domain')
-  .transform((v) => v.toLowerCase().replace(/\.$/, ''))
-  .refine(
-    (v) => {
-      const labels = v.split('.');
-      return (
-        v.length <= 253 &&
-        labels.length >= 2 &&
-        labels.every((l) => LABEL.test(l)) &&
-        /[a-z]/.test(labels.at(-1) ?? '')
-      );
-    },
-    `${q('domain')} must be a valid host name such as “example.com”.`,
-  );
+const domain = about(
+  str('domain')
+    .transform((v) => v.toLowerCase().replace(/\.$/, ''))
+    .refine(
+      (v) => {
+        const labels = v.split('.');
+        return (
+          v.length <= 253 &&
+          labels.length >= 2 &&
+          labels.every((l) => LABEL.test(l)) &&
+          /[a-z]/.test(labels.at(-1) ?? '')
+        );
+      },
+      `${q('domain')} must be a valid host name such as “example.com”.`,
+    )
+    .meta({
+      description:
+        'A host name of at least two labels (letters, digits, inner “-”; at most 63 characters each, 253 in all), the last with a letter; compared case-insensitively, a final dot ignored.',
+      format: 'hostname',
+      maxLength: 254,
+      examples: ['alice.example.com'],
+    }),
+  'The account’s main domain; no other account may have it.',
+);
 
 export const createAccountParams = z.object({ username, domain });
+
+/** A parameter naming an existing account; existence is the rule, checked by requireAccount. */
+export const accountName = (name: string) =>
+  str(name).meta({
+    description: 'An existing account’s username (1–16 lowercase letters and digits).',
+    pattern: USERNAME.source,
+    minLength: 1,
+    maxLength: 16,
+    examples: ['alice'],
+  });
+
+/**
+ * The `user` every per-account function takes first. The registry checks that the account
+ * exists before the other parameters, so “You do not have a user named …” wins (SPEC §3).
+ */
+export const userParam = about(
+  accountName('user'),
+  'The account (cPanel username) the call acts on.',
+);
+
+/** The parameters of functions that take only the account. */
+export const userParams = z.object({ user: userParam });
+export type UserParams = z.output<typeof userParams>;
+
+/** `service`: cPanel has several; linkbroker serves only the control panel (cpaneld). */
+export function serviceParam(what: string) {
+  return about(
+    str('service')
+      .superRefine((value, ctx) => {
+        if (value === 'cpaneld') return;
+        ctx.addIssue({
+          code: 'custom',
+          message: `${q('service')} must be “cpaneld”, the only ${what} linkbroker serves (got ${quote(value)}).`,
+        });
+      })
+      .meta({ description: 'cpaneld.', enum: ['cpaneld'] }),
+    'The cPanel service (daemon) meant; linkbroker serves only the control panel.',
+  ).default('cpaneld');
+}
 
 /** The user named by `user` if that account exists; NotFoundError otherwise. */
 export async function requireAccount(store: Store, user: string | undefined): Promise<string> {
@@ -77,7 +138,7 @@ export async function createAccount(
   return account;
 }
 
-export async function removeAccount(store: Store, user: string | undefined): Promise<void> {
+export async function removeAccount(store: Store, { user }: UserParams): Promise<void> {
   const name = await requireAccount(store, user);
   await store.removeAccount(name);
 }

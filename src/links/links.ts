@@ -1,21 +1,22 @@
 // The link domain: create (and replace), remove, list, read and re-token links on behalf of the
-// WHM functions and the CLI. The token goes in through here and never comes back out.
-import { requireAccount } from '../accounts/accounts.ts';
+// WHM functions, from arguments their schemas (schema.ts) have already validated. The token goes
+// in through here and never comes back out.
+import { requireAccount, type UserParams } from '../accounts/accounts.ts';
 import { NotFoundError, quote, ValidationError } from '../errors.ts';
-import { parseParams, q } from '../rules.ts';
+import { q } from '../rules.ts';
 import type { LinkUserConfig, Store } from '../store/store.ts';
 import {
-  appParams,
   BUILTIN_GROUPS,
-  createLinkParams,
+  type CreateLinkParams,
   isBuiltinGroup,
-  updateTokenParams,
+  type LinkParams,
+  type UpdateTokenParams,
 } from './schema.ts';
 
 /** Creates the link, or replaces an existing one with the same app whole. */
-export async function createLink(store: Store, args: Record<string, string>): Promise<void> {
-  const user = await requireAccount(store, args.user);
-  const { token, app, ...fields } = parseParams(createLinkParams, args);
+export async function createLink(store: Store, params: CreateLinkParams): Promise<void> {
+  const { user: name, token, app, ...fields } = params;
+  const user = await requireAccount(store, name);
   if (fields.group_id !== undefined && !isBuiltinGroup(fields.group_id)) {
     if (!(await store.getGroup(user, fields.group_id))) {
       throw new ValidationError(
@@ -31,18 +32,14 @@ export async function createLink(store: Store, args: Record<string, string>): Pr
 }
 
 /** Removes the link; a link that does not exist is already removed (idempotent, like cPanel). */
-export async function removeLink(store: Store, args: Record<string, string>): Promise<void> {
-  const user = await requireAccount(store, args.user);
-  const { app } = parseParams(appParams, args);
-  await store.removeLink(user, app);
+export async function removeLink(store: Store, params: LinkParams): Promise<void> {
+  const user = await requireAccount(store, params.user);
+  await store.removeLink(user, params.app);
 }
 
 /** The user's links as `{app}` records, sorted by app (code point order, as the store lists). */
-export async function listLinks(
-  store: Store,
-  args: Record<string, string>,
-): Promise<{ app: string }[]> {
-  const user = await requireAccount(store, args.user);
+export async function listLinks(store: Store, params: UserParams): Promise<{ app: string }[]> {
+  const user = await requireAccount(store, params.user);
   return (await store.listLinks(user)).map((app) => ({ app }));
 }
 
@@ -57,10 +54,10 @@ export type LinkUserConfigAnswer = LinkUserConfig & { app: string; user: string 
 /** The stored public fields plus `app` and `user`, keys sorted; never the token. */
 export async function getLinkUserConfig(
   store: Store,
-  args: Record<string, string>,
+  params: LinkParams,
 ): Promise<LinkUserConfigAnswer> {
-  const user = await requireAccount(store, args.user);
-  const { app } = parseParams(appParams, args);
+  const user = await requireAccount(store, params.user);
+  const { app } = params;
   const config = await store.getLink(user, app);
   if (!config) throw noSuchLink(user, app);
   const all: Record<string, string> = { ...config, app, user };
@@ -72,8 +69,8 @@ export async function getLinkUserConfig(
  * Replaces the token of an existing link. Unlike cPanel, a missing link is an error and nothing
  * is written (cPanel would leave an admin file without its user file).
  */
-export async function updateLinkToken(store: Store, args: Record<string, string>): Promise<void> {
-  const user = await requireAccount(store, args.user);
-  const { app, token } = parseParams(updateTokenParams, args);
+export async function updateLinkToken(store: Store, params: UpdateTokenParams): Promise<void> {
+  const user = await requireAccount(store, params.user);
+  const { app, token } = params;
   if (!(await store.updateLinkToken(user, app, token))) throw noSuchLink(user, app);
 }

@@ -1,9 +1,8 @@
 // get_users_links (SPEC §3.2): the appkeys of the user's interface mapped to server-relative
 // paths — the four built-in appkeys partners implement, plus one launch path per link.
 import { requireAccount } from '../accounts/accounts.ts';
-import { quote, ValidationError } from '../errors.ts';
-import { q } from '../rules.ts';
 import type { LinkUserConfig, Store } from '../store/store.ts';
+import type { UsersLinksParams } from './schema.ts';
 
 export const BUILTIN_APPKEYS = ['billing', 'customer_service', 'support', 'upgrade'] as const;
 
@@ -15,7 +14,6 @@ export const BUILTIN_APPKEYS = ['billing', 'customer_service', 'support', 'upgra
  */
 export const APPKEY_FALLBACK_PATH = '/';
 
-const SERVICES = ['cpaneld'] as const;
 const READ_CONCURRENCY = 32;
 
 /** cPanel's own launch path for an integration link (SPEC §5). */
@@ -56,15 +54,10 @@ async function readLinks(store: Store, user: string): Promise<[string, LinkUserC
  */
 export async function getUsersLinks(
   store: Store,
-  args: Record<string, string>,
+  params: UsersLinksParams,
 ): Promise<Record<string, string>> {
-  const user = await requireAccount(store, args.user);
-  const service = args.service ?? 'cpaneld';
-  if (!(SERVICES as readonly string[]).includes(service)) {
-    throw new ValidationError(
-      `${q('service')} must be “cpaneld”, the only interface linkbroker serves (got ${quote(service)}).`,
-    );
-  }
+  // params.service is cpaneld, the one interface there is (the schema refuses others).
+  const user = await requireAccount(store, params.user);
   const links = await readLinks(store, user);
   const visible = links.filter(([, config]) => config.hide !== '1').sort(menuOrder);
   const data: Record<string, string> = {};

@@ -1,9 +1,15 @@
 // UAPI Integration::fetch_url: runs the broker once, synchronously (waits included), and says
 // where to send the user now and what the stored fallback is.
+import { z } from 'zod';
 import { type LaunchDeps, launchApp } from '../broker/autologin.ts';
-import { NotFoundError, quote, ValidationError } from '../errors.ts';
+import { NotFoundError, quote } from '../errors.ts';
 import { appParam } from '../links/schema.ts';
-import { q } from '../rules.ts';
+import { about } from '../rules.ts';
+
+export const fetchUrlParams = z.object({
+  app: about(appParam, 'The integration link (its app) of the user to launch.'),
+});
+export type FetchUrlParams = z.output<typeof fetchUrlParams>;
 
 export interface FetchUrlData {
   redirect_url: string;
@@ -13,12 +19,9 @@ export interface FetchUrlData {
 export async function fetchUrl(
   broker: LaunchDeps,
   user: string,
-  app: string | undefined,
+  { app }: FetchUrlParams,
 ): Promise<FetchUrlData> {
-  const parsed = appParam.safeParse(app);
-  if (!parsed.success)
-    throw new ValidationError(parsed.error.issues[0]?.message ?? `${q('app')} is not valid.`);
-  const outcome = await launchApp(broker, { user, app: parsed.data, mode: 'wait' });
+  const outcome = await launchApp(broker, { user, app, mode: 'wait' });
   switch (outcome.kind) {
     case 'partner':
     case 'fallback':
@@ -26,7 +29,7 @@ export async function fetchUrl(
     case 'error':
       if (outcome.reason === 'no-link') {
         throw new NotFoundError(
-          `There is no integration link ${quote(parsed.data)} for the user ${quote(user)}.`,
+          `There is no integration link ${quote(app)} for the user ${quote(user)}.`,
         );
       }
       throw new NotFoundError(

@@ -1,9 +1,11 @@
 // The UAPI functions this server implements, run for one (already authenticated) user. Shared by
 // the WHM bridge (/json-api/cpanel) and the session route (/execute/MODULE/FUNCTION).
+import type { z } from 'zod';
 import type { LaunchDeps } from '../broker/autologin.ts';
 import { internalErrorReason, isPublicError, quote } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { fetchUrl } from './fetch-url.ts';
+import { parseParams } from '../rules.ts';
+import { fetchUrl, fetchUrlParams } from './fetch-url.ts';
 import { type UapiResult, uapiFailure, uapiSuccess } from './result.ts';
 
 export interface UapiDeps {
@@ -11,17 +13,37 @@ export interface UapiDeps {
   logger: Logger;
 }
 
-type UapiFunction = (
-  deps: UapiDeps,
-  user: string,
-  args: Record<string, string>,
-) => Promise<unknown>;
+export interface UapiFunction {
+  module: string;
+  func: string;
+  /** For the API reference; `params` is also what validates the arguments. */
+  summary: string;
+  params: z.ZodObject;
+  /** Runs with the arguments `params` has already validated. */
+  run(deps: UapiDeps, user: string, params: Record<string, unknown>): Promise<unknown>;
+}
 
-const functions: Record<string, Record<string, UapiFunction>> = {
-  Integration: {
-    fetch_url: (deps, user, args) => fetchUrl(deps.broker, user, args.app),
-  },
-};
+export function defineUapiFunction<P extends z.ZodObject>(
+  def: { module: string; func: string; summary: string; params: P },
+  run: (deps: UapiDeps, user: string, params: z.output<P>) => Promise<unknown>,
+): UapiFunction {
+  // Sound: runUapi only calls run with what `params` parsed.
+  return { ...def, run: run as UapiFunction['run'] };
+}
+
+/** Every UAPI function this server implements, sorted by module and function. */
+export const uapiFunctions: readonly UapiFunction[] = [
+  defineUapiFunction(
+    {
+      module: 'Integration',
+      func: 'fetch_url',
+      summary:
+        'Runs the autologin broker once for one of the user’s links and says where to send the user now (the partner’s one-time URL, or the stored fallback url).',
+      params: fetchUrlParams,
+    },
+    (deps, user, params) => fetchUrl(deps.broker, user, params),
+  ),
+];
 
 export async function runUapi(
   deps: UapiDeps,
@@ -31,14 +53,14 @@ export async function runUapi(
   args: Record<string, string>,
   requestId: string,
 ): Promise<UapiResult> {
-  const fn = Object.hasOwn(functions, module) ? functions[module]?.[func] : undefined;
-  if (!fn || !Object.hasOwn(functions[module] ?? {}, func)) {
+  const fn = uapiFunctions.find((f) => f.module === module && f.func === func);
+  if (!fn) {
     return uapiFailure(
       `The UAPI function ${quote(`${module}::${func}`)} does not exist on this server.`,
     );
   }
   try {
-    return uapiSuccess(await fn(deps, user, args));
+    return uapiSuccess(await fn.run(deps, user, parseParams(fn.params, args)));
   } catch (error) {
     if (isPublicError(error)) return uapiFailure(error.message);
     deps.logger.error('uapi function failed', {

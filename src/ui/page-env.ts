@@ -52,22 +52,16 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
-/** Sets the nonce and the security headers, and loads the session named by the cookie. */
-export function pageMiddleware(deps: PageDeps): MiddlewareHandler<PageEnv> {
+/**
+ * Sets the CSP nonce and, on the way out, the security headers every page carries. Pages that
+ * need no session (the API reference) use this alone.
+ */
+export function pageSecurity(): MiddlewareHandler<PageEnv> {
   return async (c, next) => {
     const nonce = randomBytes(18).toString('base64');
     c.set('nonce', nonce);
     c.set('session', undefined);
     c.set('sessionId', undefined);
-    const sessionId = getCookie(c, SESSION_COOKIE);
-    if (sessionId) {
-      const session = await deps.sessions.resume(sessionId);
-      // A removed account's session ends with it.
-      if (session && (await deps.store.getAccount(session.user))) {
-        c.set('session', session);
-        c.set('sessionId', sessionId);
-      }
-    }
     await next();
     c.header('Content-Security-Policy', contentSecurityPolicy(nonce));
     c.header('X-Content-Type-Options', 'nosniff');
@@ -78,6 +72,24 @@ export function pageMiddleware(deps: PageDeps): MiddlewareHandler<PageEnv> {
     if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'same-origin');
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   };
+}
+
+/** pageSecurity, plus the session named by the cookie. */
+export function pageMiddleware(deps: PageDeps): MiddlewareHandler<PageEnv> {
+  const security = pageSecurity();
+  return (c, next) =>
+    security(c, async () => {
+      const sessionId = getCookie(c, SESSION_COOKIE);
+      if (sessionId) {
+        const session = await deps.sessions.resume(sessionId);
+        // A removed account's session ends with it.
+        if (session && (await deps.store.getAccount(session.user))) {
+          c.set('session', session);
+          c.set('sessionId', sessionId);
+        }
+      }
+      await next();
+    });
 }
 
 /** True when the cookie must be `Secure`: an https public URL, or a request that came over TLS. */

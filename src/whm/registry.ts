@@ -1,10 +1,14 @@
-// Runs a WHM API 1 function by name and turns its result or error into the envelope. Shared by
-// the HTTP transport and the `whmapi1` CLI, so both answer exactly alike.
+// Runs a WHM API 1 function by name: validates the arguments with the schema the function
+// declares (the same one its API reference is generated from), runs it, and turns its result or
+// error into the envelope. Shared by the HTTP transport and the `whmapi1` CLI, so both answer alike.
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { requireAccount } from '../accounts/accounts.ts';
 import type { Sessions } from '../accounts/sessions.ts';
 import type { LaunchDeps } from '../broker/autologin.ts';
 import { internalErrorReason, isPublicError, quote } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { parseParams } from '../rules.ts';
 import type { Store } from '../store/store.ts';
 import type { WhmArgs } from './args.ts';
 import { checkApiVersion } from './args.ts';
@@ -34,18 +38,50 @@ export interface WhmOutput {
 /** What a call answers: the WHM envelope, or the bridge's own shape. */
 export type WhmAnswer = WhmEnvelope | Record<string, unknown>;
 
-export interface WhmFunction {
-  name: string;
-  run(args: WhmArgs, deps: WhmDeps): Promise<WhmOutput>;
-  /** List functions only: where their records are, for the generic list arguments (SPEC §2). */
-  list?: ListSpec;
+/** The groups of the API reference, in the order it lists them. */
+export const WHM_TAGS = ['Accounts', 'Sessions', 'Links', 'Groups', 'cPanel API bridge'] as const;
+export type WhmTag = (typeof WHM_TAGS)[number];
+
+/** What the API reference says about a function; `params` is also what validates its arguments. */
+export interface WhmDoc<P extends z.ZodObject = z.ZodObject> {
+  summary: string;
+  tag: WhmTag;
+  /**
+   * Every parameter, `user` first where there is one. A function whose params declare `user`
+   * acts on an existing account, checked before the other parameters (SPEC §3).
+   */
+  params: P;
 }
 
-export const defineWhmFunction = (
-  name: string,
-  run: WhmFunction['run'],
-  list?: ListSpec,
-): WhmFunction => (list ? { name, run, list } : { name, run });
+export interface WhmDefinition<P extends z.ZodObject> extends WhmDoc<P> {
+  name: string;
+  /** List functions only: where their records are, for the generic list arguments (SPEC §2). */
+  list?: ListSpec;
+  /** Other names cPanel accepts for a parameter (alias → name), used when the name is absent. */
+  aliases?: Readonly<Record<string, string>>;
+  /** Answers a refused call in the function's own shape (the cPanel bridge); else the envelope. */
+  refuse?: (reason: string, args: WhmArgs) => Record<string, unknown>;
+}
+
+export interface WhmFunction
+  extends Omit<WhmDefinition<z.ZodObject>, 'summary' | 'tag' | 'params'> {
+  doc: WhmDoc;
+  /** Runs with the arguments `doc.params` has already validated (see runWhmFunction). */
+  run(params: Record<string, unknown>, deps: WhmDeps): Promise<WhmOutput>;
+}
+
+export function defineWhmFunction<P extends z.ZodObject>(
+  { name, summary, tag, params, ...rest }: WhmDefinition<P>,
+  run: (params: z.output<P>, deps: WhmDeps) => Promise<WhmOutput>,
+): WhmFunction {
+  return {
+    name,
+    doc: { summary, tag, params },
+    ...rest,
+    // Sound: runWhmFunction only calls run with what `params` parsed.
+    run: run as WhmFunction['run'],
+  };
+}
 
 export type WhmFunctions = ReadonlyMap<string, WhmFunction>;
 
@@ -62,6 +98,25 @@ export function unknownFunctionReason(name: string): string {
   return `Unknown app (${quote(name)}) requested for this version (1) of the API.`;
 }
 
+/**
+ * The arguments as `fn.doc.params` reads them: aliases resolved, the account checked first (so
+ * an unknown user is the reason even when other parameters are broken too), then the schema.
+ */
+async function readParams(
+  fn: WhmFunction,
+  args: WhmArgs,
+  store: Store,
+): Promise<Record<string, unknown>> {
+  let input = args;
+  for (const [alias, param] of Object.entries(fn.aliases ?? {})) {
+    if (input[param] === undefined && input[alias] !== undefined) {
+      input = { ...input, [param]: input[alias] };
+    }
+  }
+  if (Object.hasOwn(fn.doc.params.shape, 'user')) await requireAccount(store, input.user);
+  return parseParams(fn.doc.params, input);
+}
+
 export async function runWhmFunction(
   functions: WhmFunctions,
   deps: WhmDeps,
@@ -74,7 +129,13 @@ export async function runWhmFunction(
   try {
     checkApiVersion(args);
     const plan = fn.list && parseListArgs(args, fn.list);
-    const { data, metadata, body } = await fn.run(args, deps);
+    const output: WhmOutput = await readParams(fn, args, deps.store)
+      .then((params) => fn.run(params, deps))
+      .catch((error: unknown) => {
+        if (fn.refuse && isPublicError(error)) return { body: fn.refuse(error.message, args) };
+        throw error;
+      });
+    const { data, metadata, body } = output;
     if (body) return body;
     if (!plan || !fn.list) return success(name, data, metadata);
     const listed = applyListPlan(plan, fn.list, data);

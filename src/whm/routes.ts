@@ -60,7 +60,10 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
       if (error instanceof BodyTooLargeError) {
         // The unread rest of the body makes the connection unusable: close it.
         return c.json(
-          failure(command, `The request body is larger than the limit of ${deps.maxBodyBytes} bytes.`),
+          failure(
+            command,
+            `The request body is larger than the limit of ${deps.maxBodyBytes} bytes.`,
+          ),
           413,
           { Connection: 'close' },
         );

@@ -1,4 +1,4 @@
-// Every WHM API 1 function this server implements, by name.
+// Every WHM API 1 function this server implements, by name (one module each, sorted by name).
 import type { WhmFunction, WhmFunctions } from '../registry.ts';
 import cpanel from './cpanel.ts';
 import createIntegrationGroup from './create-integration-group.ts';
@@ -15,19 +15,21 @@ import removeIntegrationLink from './remove-integration-link.ts';
 import removeacct from './removeacct.ts';
 import updateIntegrationLinkToken from './update-integration-link-token.ts';
 
-const all: WhmFunction[] = [createacct, removeacct, listaccts, createIntegrationLink, cpanel];
-// The rest of the Links family (SPEC §3.2).
-all.push(
-  removeIntegrationLink,
-  listIntegrationLinks,
-  getIntegrationLinkUserConfig,
-  updateIntegrationLinkToken,
+const all: WhmFunction[] = [
+  cpanel,
   createIntegrationGroup,
-  removeIntegrationGroup,
-  listIntegrationGroups,
+  createIntegrationLink,
+  createUserSession,
+  createacct,
+  getIntegrationLinkUserConfig,
   getUsersLinks,
-);
-// Control-panel sessions (SPEC §3.3).
-all.push(createUserSession);
+  listIntegrationGroups,
+  listIntegrationLinks,
+  listaccts,
+  removeIntegrationGroup,
+  removeIntegrationLink,
+  removeacct,
+  updateIntegrationLinkToken,
+];
 
 export const whmFunctions: WhmFunctions = new Map(all.map((fn) => [fn.name, fn]));

@@ -1,8 +1,18 @@
 // WHM API 1 removeacct: removes the account with all its links and groups.
-import { removeAccount } from '../../accounts/accounts.ts';
+import { removeAccount, userParams } from '../../accounts/accounts.ts';
 import { defineWhmFunction } from '../registry.ts';
 
-export default defineWhmFunction('removeacct', async (args, { store }) => {
-  await removeAccount(store, args.user ?? args.username);
-  return {};
-});
+export default defineWhmFunction(
+  {
+    name: 'removeacct',
+    summary: 'Removes an account with all its links and groups.',
+    tag: 'Accounts',
+    params: userParams,
+    // WHM's removeacct documents `username`; older callers send `user`.
+    aliases: { username: 'user' },
+  },
+  async (params, { store }) => {
+    await removeAccount(store, params);
+    return {};
+  },
+);
