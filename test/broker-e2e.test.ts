@@ -1,21 +1,14 @@
 // The broker end to end over real sockets: the real server, links created through the WHM API,
 // UAPI Integration::fetch_url through the /json-api/cpanel bridge, and the real mock partner
 // playing every fault scenario of SPEC §7, each ending in the documented outcome in time.
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningMockPartner, startMockPartner } from '../mock-partner/index.ts';
 import type { RecordedRequest } from '../mock-partner/request-log.ts';
 import { DEFAULT_CONNECTIONS_PER_ORIGIN } from '../src/broker/partner-client.ts';
-import { loadConfig } from '../src/config.ts';
-import { createMemoryLogger } from '../src/log.ts';
-import type { BrokerOverrides } from '../src/runtime.ts';
-import { type RunningServer, startServer } from '../src/server.ts';
 import { createFileStore } from '../src/store/file-store.ts';
-import { type Json, ROOT_PASSWORD, ROOT_TOKEN, startTestServer } from './helpers/server.ts';
+import { type Json, ROOT_TOKEN, startTestServer, type TestServer } from './helpers/server.ts';
 
 /** Distinctive, so a search of every answer and log line for it cannot miss. */
 const TOKEN = 'TOK-e2e-4b7d1c9a-must-never-surface-Wq3';
@@ -464,31 +457,21 @@ describe('the connection cap per partner', () => {
 });
 
 describe('with the partner client and sleep injected through startServer', () => {
-  let injected: RunningServer & Target;
+  let injected: TestServer;
   const waits: number[] = [];
 
   beforeAll(async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'linkbroker-e2e-'));
-    const logger = createMemoryLogger();
-    const config = loadConfig({
-      PORT: '0',
-      LINKBROKER_DATA_DIR: dataDir,
-      LINKBROKER_ROOT_PASSWORD: ROOT_PASSWORD,
-      LINKBROKER_ROOT_TOKEN: ROOT_TOKEN,
-    });
-    const overrides: BrokerOverrides = {
-      partner: { attemptTimeoutMs: 300 },
-      // Records the wait instead of sleeping: 60 s waits need no 60 s test.
-      sleep: async (ms) => void waits.push(ms),
-    };
-    const running = await startServer(config, logger, overrides);
-    injected = { ...running, dataDir, logs: logger.lines };
+    injected = await startTestServer(
+      {},
+      {
+        partner: { attemptTimeoutMs: 300 },
+        // Records the wait instead of sleeping: 60 s waits need no 60 s test.
+        sleep: async (ms) => void waits.push(ms),
+      },
+    );
     await whm(injected, 'createacct', { username: USER, domain: 'alice.example.com' });
   });
-  afterAll(async () => {
-    await injected.close();
-    await rm(injected.dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => injected.stop());
 
   it.each([
     ['0', 0],

@@ -1,9 +1,7 @@
 // `check-partner` against real partners over loopback: the bundled mock partner in each fault
 // scenario, tiny hand-written partners for the faults it cannot play, and the CLI end to end.
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningMockPartner, startMockPartner } from '../mock-partner/index.ts';
 import {
@@ -17,8 +15,8 @@ import {
   type Verdict,
 } from '../src/broker/conformance.ts';
 import { renderReport, runCheckPartner } from '../src/cli/check-partner.ts';
+import { runCli } from './helpers/cli.ts';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'linkbroker.js');
 /** Distinctive, so a search of every output for it cannot miss. */
 const TOKEN = 'TOK-5c2e91-check-partner-never-printed';
 const SUBSCRIBER = '1001';
@@ -341,20 +339,7 @@ describe('runCheckPartner arguments', () => {
 });
 
 describe('linkbroker check-partner (child process)', () => {
-  function run(args: string[]) {
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'check-partner', ...args]);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => {
-        stdout += d;
-      });
-      child.stderr.on('data', (d) => {
-        stderr += d;
-      });
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const run = (args: string[]) => runCli(['check-partner', ...args]);
   const args = (url: string) => [
     '--url',
     url,

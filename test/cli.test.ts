@@ -5,30 +5,16 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BIN, runCli } from './helpers/cli.ts';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'linkbroker.js');
 let dataDir: string;
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'linkbroker-cli-'));
 });
 afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
-function run(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, LINKBROKER_DATA_DIR: dataDir, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { LINKBROKER_DATA_DIR: dataDir, ...env });
 
 /** Starts `serve`, waits for its banner, returns the output so far and stops it. */
 async function serveOnce(env: Record<string, string> = {}) {

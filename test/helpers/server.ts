@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { createMemoryLogger } from '../../src/log.ts';
+import type { BrokerOverrides } from '../../src/runtime.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
 
 export const ROOT_PASSWORD = 'correct horse battery staple'.replaceAll(' ', '-');
@@ -18,7 +19,10 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  overrides?: BrokerOverrides,
+): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'linkbroker-test-'));
   const logger = createMemoryLogger();
   const config = loadConfig({
@@ -28,7 +32,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     LINKBROKER_ROOT_TOKEN: ROOT_TOKEN,
     ...env,
   });
-  const running = await startServer(config, logger);
+  const running = await startServer(config, logger, overrides);
   const auth = { authorization: `whm root:${ROOT_TOKEN}` };
   return {
     ...running,
