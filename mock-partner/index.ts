@@ -80,6 +80,12 @@ export async function startMockPartner(
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
+      }).then(async () => {
+        // Streamed answers notice their client is gone on their next event loop turns; wait
+        // (briefly, never unbounded) so that nothing of this partner outlives close().
+        for (let waited = 0; state.openStreams() > 0 && waited < 1000; waited += 5) {
+          await new Promise((r) => setTimeout(r, 5));
+        }
       });
       return closing;
     },
