@@ -1,7 +1,8 @@
 // The link domain: create (and replace), remove, list, read and re-token links on behalf of the
-// WHM functions, from arguments their schemas (schema.ts) have already validated. The token goes
-// in through here and never comes back out.
-import { requireAccount, type UserParams } from '../accounts/accounts.ts';
+// WHM functions, from arguments their schemas (schema.ts) have already validated and whose `user`
+// runWhmFunction has already found (the one place accounts are checked). The token goes in
+// through here and never comes back out.
+import type { UserParams } from '../accounts/accounts.ts';
 import { NotFoundError, quote, ValidationError } from '../errors.ts';
 import { q } from '../rules.ts';
 import type { LinkUserConfig, Store } from '../store/store.ts';
@@ -15,8 +16,7 @@ import {
 
 /** Creates the link, or replaces an existing one with the same app whole. */
 export async function createLink(store: Store, params: CreateLinkParams): Promise<void> {
-  const { user: name, token, app, ...fields } = params;
-  const user = await requireAccount(store, name);
+  const { user, token, app, ...fields } = params;
   if (fields.group_id !== undefined && !isBuiltinGroup(fields.group_id)) {
     if (!(await store.getGroup(user, fields.group_id))) {
       throw new ValidationError(
@@ -33,13 +33,13 @@ export async function createLink(store: Store, params: CreateLinkParams): Promis
 
 /** Removes the link; a link that does not exist is already removed (idempotent, like cPanel). */
 export async function removeLink(store: Store, params: LinkParams): Promise<void> {
-  const user = await requireAccount(store, params.user);
+  const { user } = params;
   await store.removeLink(user, params.app);
 }
 
 /** The user's links as `{app}` records, sorted by app (code point order, as the store lists). */
 export async function listLinks(store: Store, params: UserParams): Promise<{ app: string }[]> {
-  const user = await requireAccount(store, params.user);
+  const { user } = params;
   return (await store.listLinks(user)).map((app) => ({ app }));
 }
 
@@ -56,7 +56,7 @@ export async function getLinkUserConfig(
   store: Store,
   params: LinkParams,
 ): Promise<LinkUserConfigAnswer> {
-  const user = await requireAccount(store, params.user);
+  const { user } = params;
   const { app } = params;
   const config = await store.getLink(user, app);
   if (!config) throw noSuchLink(user, app);
@@ -70,7 +70,7 @@ export async function getLinkUserConfig(
  * is written (cPanel would leave an admin file without its user file).
  */
 export async function updateLinkToken(store: Store, params: UpdateTokenParams): Promise<void> {
-  const user = await requireAccount(store, params.user);
+  const { user } = params;
   const { app, token } = params;
   if (!(await store.updateLinkToken(user, app, token))) throw noSuchLink(user, app);
 }

@@ -1,6 +1,5 @@
 // get_users_links (SPEC §3.2): the appkeys of the user's interface mapped to server-relative
 // paths — the four built-in appkeys partners implement, plus one launch path per link.
-import { requireAccount } from '../accounts/accounts.ts';
 import type { LinkUserConfig, Store } from '../store/store.ts';
 import type { UsersLinksParams } from './schema.ts';
 
@@ -57,7 +56,7 @@ export async function getUsersLinks(
   params: UsersLinksParams,
 ): Promise<Record<string, string>> {
   // params.service is cpaneld, the one interface there is (the schema refuses others).
-  const user = await requireAccount(store, params.user);
+  const { user } = params;
   const links = await readLinks(store, user);
   const visible = links.filter(([, config]) => config.hide !== '1').sort(menuOrder);
   const data: Record<string, string> = {};

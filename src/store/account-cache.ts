@@ -15,10 +15,10 @@ export function createAccountCache(accountsDir: string) {
 
   /** The directory's identity and change times; '' when it does not exist. */
   function currentStamp(): string {
-    const stats = lstatSync(accountsDir, { bigint: true, throwIfNoEntry: false });
+    const stats = lstatSync(accountsDir, { throwIfNoEntry: false });
     if (!stats) return '';
     if (!stats.isDirectory()) throw new StoreIntegrityError(`not a directory: ${accountsDir}`);
-    return `${stats.ino}:${stats.mtimeNs}:${stats.ctimeNs}`;
+    return `${stats.ino}:${stats.mtimeMs}:${stats.ctimeMs}`;
   }
 
   return {

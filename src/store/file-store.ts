@@ -115,6 +115,15 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
   /** The user's directory, every component checked not to be a symlink; undefined if missing. */
   async function existingUserDir(user: string): Promise<string | undefined> {
     if (!(await checkDir(integrationDir)) || !(await checkDir(linksDir))) return undefined;
+    return userDirToRead(user);
+  }
+
+  /**
+   * The user's directory for reading: only the last component is checked (and files are opened
+   * without following links). Checking the parents on every read protects nothing — whoever can
+   * plant a link there can edit the files — and they are checked by every write and by init().
+   */
+  async function userDirToRead(user: string): Promise<string | undefined> {
     const dir = join(linksDir, user);
     return (await checkDir(dir)) ? dir : undefined;
   }
@@ -203,7 +212,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
   }
 
   async function listNames(user: string, accept: (name: string) => string | undefined) {
-    const dir = await existingUserDir(user);
+    const dir = await userDirToRead(user);
     if (!dir) return [];
     const names: string[] = [];
     for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -316,7 +325,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     async getLink(user, app) {
       checkUser(user);
       checkApp(app);
-      const dir = await existingUserDir(user);
+      const dir = await userDirToRead(user);
       if (!dir) return undefined;
       const data = await readJsonObject(linkPaths(dir, app).user);
       return data && pickUserConfig(data);
@@ -325,7 +334,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     async getLinkToken(user, app) {
       checkUser(user);
       checkApp(app);
-      const dir = await existingUserDir(user);
+      const dir = await userDirToRead(user);
       if (!dir) return undefined;
       const paths = linkPaths(dir, app);
       const data = await readJsonObject(paths.admin);
@@ -396,7 +405,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     async getGroup(user, groupId) {
       checkUser(user);
       checkName('group', groupId);
-      const dir = await existingUserDir(user);
+      const dir = await userDirToRead(user);
       if (!dir) return undefined;
       const path = groupPath(dir, groupId);
       const data = await readJsonObject(path);
