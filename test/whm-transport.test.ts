@@ -108,6 +108,16 @@ describe('encodings', () => {
     expect((await json(res)).metadata.reason).toMatch(/“text\/xml” is not supported/);
   });
 
+  it('answers other methods with 405 and Allow', async () => {
+    const res = await fetch(`${server.url}/json-api/listaccts`, {
+      method: 'PUT',
+      headers: server.auth,
+    });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, POST');
+    expect((await json(res)).metadata).toMatchObject({ result: 0, command: 'listaccts' });
+  });
+
   it('answers an unknown function with result 0 (HTTP 200), like WHM', async () => {
     const res = await server.whm('no_such_function');
     expect(res.status).toBe(200);

@@ -122,7 +122,7 @@ export async function runWhmFunction(
   deps: WhmDeps,
   name: string,
   args: WhmArgs,
-  requestId: string = randomUUID(),
+  requestId?: string,
 ): Promise<WhmAnswer> {
   const fn = functions.get(name);
   if (!fn) return failure(name, unknownFunctionReason(name));
@@ -142,12 +142,13 @@ export async function runWhmFunction(
     return success(name, listed.data, { ...metadata, ...listed.metadata });
   } catch (error) {
     if (isPublicError(error)) return failure(name, error.message);
+    const id = requestId ?? randomUUID();
     deps.logger.error('whm function failed', {
-      requestId,
+      requestId: id,
       command: name,
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       stack: error instanceof Error ? error.stack : undefined,
     });
-    return failure(name, internalErrorReason(requestId));
+    return failure(name, internalErrorReason(id));
   }
 }

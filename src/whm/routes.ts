@@ -1,6 +1,5 @@
 // The WHM API 1 HTTP transport: /json-api/FUNCTION (also under a /cpsessNNN prefix), with
 // authentication, failure throttling and a body limit in front of the function registry.
-import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { clientAddress } from '../client-address.ts';
 import { ValidationError } from '../errors.ts';
@@ -24,7 +23,8 @@ const ACCESS_DENIED = 'Access denied';
 export function createWhmRoutes(deps: WhmRouteDeps): Hono {
   const whm = new Hono();
 
-  whm.use('/:function', async (c, next) => {
+  // One handler, no middleware chain: authentication first, then the body, then the function.
+  whm.all('/:function', async (c) => {
     const command = c.req.param('function');
     const address = clientAddress(c, deps.trustedProxies);
     const waitMs = deps.throttle.blockedFor(address);
@@ -33,18 +33,18 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
       return c.json(failure(command, 'Too many failed login attempts; try again later.'), 429);
     }
     const auth = authenticate(c.req.header('authorization'), deps.root);
-    if (auth === 'ok') return next();
     if (auth === 'missing') {
       c.header('WWW-Authenticate', 'Basic realm="linkbroker WHM", charset="UTF-8"');
       return c.json(failure(command, ACCESS_DENIED), 401);
     }
-    deps.throttle.recordFailure(address);
-    return c.json(failure(command, ACCESS_DENIED), 403);
-  });
-
-  whm.on(['GET', 'POST'], '/:function', async (c) => {
-    const command = c.req.param('function');
-    const requestId = randomUUID();
+    if (auth === 'denied') {
+      deps.throttle.recordFailure(address);
+      return c.json(failure(command, ACCESS_DENIED), 403);
+    }
+    if (c.req.method !== 'GET' && c.req.method !== 'POST') {
+      c.header('Allow', 'GET, POST');
+      return c.json(failure(command, 'WHM API 1 is called with GET or POST.'), 405);
+    }
     let envelope: WhmAnswer;
     try {
       const body = c.req.method === 'POST' ? await readBodyText(c, deps.maxBodyBytes) : undefined;
@@ -55,7 +55,7 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
         c.req.header('content-type'),
         body,
       );
-      envelope = await runWhmFunction(deps.functions, deps, command, args, requestId);
+      envelope = await runWhmFunction(deps.functions, deps, command, args);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         // The unread rest of the body makes the connection unusable: close it.
