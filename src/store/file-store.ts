@@ -214,12 +214,11 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
   async function listNames(user: string, accept: (name: string) => string | undefined) {
     const dir = await userDirToRead(user);
     if (!dir) return [];
+    // Names only, like cPanel: an entry that is no regular file is refused when it is read.
     const names: string[] = [];
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const name = accept(entry.name);
-      if (name === undefined || !NAME.test(name)) continue;
-      if (entry.isFile()) names.push(name);
-      else logger.warn('store: ignoring a non-file entry', { user, name: entry.name });
+    for (const entry of await readdir(dir)) {
+      const name = accept(entry);
+      if (name !== undefined && NAME.test(name)) names.push(name);
     }
     return names.sort(byCodePoint);
   }
