@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Sessions } from './accounts/sessions.ts';
 import type { LaunchDeps } from './broker/autologin.ts';
+import { pathWithoutCpsess } from './cpsess.ts';
 import { internalErrorReason } from './errors.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store/store.ts';
@@ -32,13 +33,10 @@ export interface AppDeps {
   continuationKey: Buffer;
 }
 
-const CPSESS = '/:cpsess{cpsess[0-9]+}';
-
 export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+  const app = new Hono({ getPath: pathWithoutCpsess });
   const whm = createWhmRoutes({ ...deps, functions: whmFunctions });
   app.route('/json-api', whm);
-  app.route(`${CPSESS}/json-api`, whm);
   app.route('/', createUserPages(deps));
   app.route('/', createApiDocsRoutes({ functions: whmFunctions, publicUrl: deps.publicUrl }));
 

@@ -2,6 +2,7 @@
 // also under cPanel's /cpsessNNNNNNNNNN prefix, which must then be this session's token.
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { cpsessPrefix } from '../cpsess.ts';
 import { BodyTooLargeError, readBodyText } from '../read-body.ts';
 import { runUapi } from '../uapi/registry.ts';
 import { uapiFailure } from '../uapi/result.ts';
@@ -10,53 +11,46 @@ import { isCrossSite, type PageDeps, type PageEnv } from './page-env.ts';
 export function createExecuteRoutes(deps: PageDeps): Hono<PageEnv> {
   const routes = new Hono<PageEnv>();
 
-  routes.on(
-    ['GET', 'POST'],
-    ['/execute/:module/:func', '/:cpsess{cpsess[0-9]{10}}/execute/:module/:func'],
-    async (c) => {
-      // Hono answers HEAD with the GET handler: a HEAD must not run the broker.
-      if (c.req.method === 'HEAD') return c.body(null, 200);
-      const session = c.get('session');
-      if (!session) {
-        return c.json(uapiFailure('You must log in to use this API (no valid session).'), 401);
+  routes.on(['GET', 'POST'], '/execute/:module/:func', async (c) => {
+    // Hono answers HEAD with the GET handler: a HEAD must not run the broker.
+    if (c.req.method === 'HEAD') return c.body(null, 200);
+    const session = c.get('session');
+    if (!session) {
+      return c.json(uapiFailure('You must log in to use this API (no valid session).'), 401);
+    }
+    const cpsess = cpsessPrefix(c.req.url);
+    if (cpsess !== undefined && cpsess !== session.securityToken) {
+      return c.json(uapiFailure('The security token in the URL does not match your session.'), 403);
+    }
+    // Running the broker for a page on another site would act on the user's behalf unasked.
+    if (isCrossSite(c)) {
+      return c.json(uapiFailure('Requests started by another website are refused.'), 403);
+    }
+    const args: Record<string, string> = {};
+    const collect = (params: URLSearchParams) => {
+      for (const [key, value] of params) if (!Object.hasOwn(args, key)) args[key] = value;
+    };
+    collect(new URL(c.req.url).searchParams);
+    if (c.req.method === 'POST') {
+      try {
+        collect(new URLSearchParams(await readBodyText(c, deps.maxBodyBytes)));
+      } catch (error) {
+        if (!(error instanceof BodyTooLargeError)) throw error;
+        return c.json(uapiFailure('The request body is too large.'), 413, {
+          Connection: 'close',
+        });
       }
-      const cpsess = c.req.param('cpsess');
-      if (cpsess !== undefined && `/${cpsess}` !== session.securityToken) {
-        return c.json(
-          uapiFailure('The security token in the URL does not match your session.'),
-          403,
-        );
-      }
-      // Running the broker for a page on another site would act on the user's behalf unasked.
-      if (isCrossSite(c)) {
-        return c.json(uapiFailure('Requests started by another website are refused.'), 403);
-      }
-      const args: Record<string, string> = {};
-      const collect = (params: URLSearchParams) => {
-        for (const [key, value] of params) if (!Object.hasOwn(args, key)) args[key] = value;
-      };
-      collect(new URL(c.req.url).searchParams);
-      if (c.req.method === 'POST') {
-        try {
-          collect(new URLSearchParams(await readBodyText(c, deps.maxBodyBytes)));
-        } catch (error) {
-          if (!(error instanceof BodyTooLargeError)) throw error;
-          return c.json(uapiFailure('The request body is too large.'), 413, {
-            Connection: 'close',
-          });
-        }
-      }
-      const result = await runUapi(
-        deps,
-        session.user,
-        c.req.param('module'),
-        c.req.param('func'),
-        args,
-        randomUUID(),
-      );
-      return c.json(result);
-    },
-  );
+    }
+    const result = await runUapi(
+      deps,
+      session.user,
+      c.req.param('module'),
+      c.req.param('func'),
+      args,
+      randomUUID(),
+    );
+    return c.json(result);
+  });
 
   return routes;
 }

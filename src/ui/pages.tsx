@@ -14,15 +14,7 @@ import { sendPage } from './render.ts';
 
 export type { PageDeps } from './page-env.ts';
 
-const PAGE_PATHS = [
-  '/',
-  '/login',
-  '/login/',
-  '/logout',
-  '/integration/*',
-  '/execute/*',
-  '/:cpsess{cpsess[0-9]{10}}/execute/*',
-];
+const PAGE_PATHS = ['/', '/login', '/login/', '/logout', '/integration/*', '/execute/*'];
 
 export function createUserPages(deps: PageDeps): Hono<PageEnv> {
   const pages = new Hono<PageEnv>();
