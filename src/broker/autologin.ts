@@ -165,22 +165,28 @@ async function runProtocol(
   while (next <= MAX_ATTEMPTS) {
     let answer: UsableAnswer;
     let attempt = next;
+    const tryOnce = async () => {
+      attempt = next++;
+      return await attemptOnce(deps, input, link, target, attempt, trace);
+    };
     try {
-      answer = await pRetry(
-        async () => {
-          attempt = next++;
-          return await attemptOnce(deps, input, link, target, attempt, trace);
-        },
-        {
+      // Most clicks succeed at once: p-retry's machinery is only set up after a transient
+      // failure (it showed in the click profile), with a first backoff of its minTimeout.
+      answer = await tryOnce().catch(async (error: unknown) => {
+        if (!(error instanceof TransientFailure) || next > MAX_ATTEMPTS) throw error;
+        await delay(retry.minTimeout, undefined, input.signal ? { signal: input.signal } : {});
+        return pRetry(tryOnce, {
           // Each transient retry is one of the three attempts, with the next number.
           retries: MAX_ATTEMPTS - next,
           minTimeout: retry.minTimeout,
           maxTimeout: retry.maxTimeout,
           factor: 2,
           ...(input.signal ? { signal: input.signal } : {}),
-        },
-      );
-    } catch (error) {
+        });
+      });
+    } catch (thrown) {
+      // Outside p-retry (the first try) an AbortError arrives still wrapped.
+      const error = thrown instanceof AbortError ? thrown.originalError : thrown;
       if (input.signal?.aborted) return end('aborted');
       if (error instanceof LaunchEnded) return end(error.reason, error.detail);
       if (error instanceof TransientFailure) return end('retries-exhausted', error.message);

@@ -1,6 +1,6 @@
 // What the end-user routes share: their dependencies, the per-request variables (CSP nonce,
 // session) and the middleware that sets them with the security headers every page carries.
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Session, Sessions } from '../accounts/sessions.ts';
@@ -58,7 +58,8 @@ export function contentSecurityPolicy(nonce: string): string {
  */
 export function pageSecurity(): MiddlewareHandler<PageEnv> {
   return async (c, next) => {
-    const nonce = randomBytes(18).toString('base64');
+    // randomUUID draws from a pooled entropy cache: 122 random bits, far cheaper than randomBytes.
+    const nonce = randomUUID().replaceAll('-', '');
     c.set('nonce', nonce);
     c.set('session', undefined);
     c.set('sessionId', undefined);
