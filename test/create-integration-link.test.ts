@@ -3,20 +3,12 @@
 import { mkdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sampleLink } from './helpers/fixtures.ts';
 import { makePng, wrapBase64 } from './helpers/png.ts';
 import { snapshot, startTestServer, type TestServer } from './helpers/server.ts';
 
 const TOKEN = 'tok-SECRET-7f3a9c1e5b2d4f60';
-const LINK = {
-  user: 'alice',
-  app: 'WHMCS_billing',
-  implements: 'billing',
-  label: 'WHMCS Billing',
-  subscriber_unique_id: '1234',
-  token: TOKEN,
-  autologin_token_url: 'https://billing.example.com/cpanel/autologin.php',
-  url: 'https://billing.example.com/',
-};
+const LINK = sampleLink(TOKEN);
 
 let server: TestServer;
 const answers: string[] = [];

@@ -4,22 +4,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sampleLink } from './helpers/fixtures.ts';
 import { makePng } from './helpers/png.ts';
 import { type Json, snapshot, startTestServer, type TestServer } from './helpers/server.ts';
 
 const TOKEN = 'tok-FAMILY-SECRET-5e1d0c9b8a7f';
 const NEW_TOKEN = 'tok-FAMILY-FRESH-2b3c4d5e6f70';
 const PNG = makePng(16).toString('base64');
-const LINK = {
-  user: 'alice',
-  app: 'WHMCS_billing',
-  implements: 'billing',
-  label: 'WHMCS Billing',
-  subscriber_unique_id: '1234',
-  token: TOKEN,
-  autologin_token_url: 'https://billing.example.com/cpanel/autologin.php',
-  url: 'https://billing.example.com/',
-};
+const LINK = sampleLink(TOKEN);
 
 let server: TestServer;
 const answers: string[] = [];
