@@ -2,7 +2,7 @@
 // per-user function starts with.
 import { z } from 'zod';
 import { ConflictError, NotFoundError, quote } from '../errors.ts';
-import { about, q, str } from '../rules.ts';
+import { about, q, ruled, str } from '../rules.ts';
 import type { Account, Store } from '../store/store.ts';
 
 const USERNAME = /^[a-z][a-z0-9]{0,15}$/;
@@ -10,29 +10,26 @@ const RESERVED = ['root', 'nobody', 'all', 'admin', 'daemon', 'bin', 'sys', 'mai
 const RESERVED_NAMES = new Set(RESERVED);
 
 const username = about(
-  str('username')
-    .refine((v) => v.length > 0, { message: `${q('username')} must not be empty.`, abort: true })
-    .refine((v) => v.length <= 16, {
-      message: `${q('username')} may be at most 16 characters long.`,
-      abort: true,
-    })
-    .refine(
+  ruled('username', [
+    [(v) => v.length > 0, `${q('username')} must not be empty.`],
+    [(v) => v.length <= 16, `${q('username')} may be at most 16 characters long.`],
+    [
       (v) => USERNAME.test(v),
       `${q('username')} must start with a lowercase letter and contain only lowercase letters and digits.`,
-    )
-    .refine((v) => !v.startsWith('test'), `${q('username')} must not begin with “test”.`)
-    .refine(
+    ],
+    [(v) => !v.startsWith('test'), `${q('username')} must not begin with “test”.`],
+    [
       (v) => !RESERVED_NAMES.has(v) && !v.startsWith('cpanel'),
       `${q('username')} is a reserved name.`,
-    )
-    .meta({
-      description: `1–16 lowercase letters and digits, starting with a letter; not beginning with “test” or “cpanel”, not a reserved name (${RESERVED.join(', ')}).`,
-      // The whole rule, so a client can check a name before calling.
-      pattern: `^(?!test)(?!cpanel)(?!(?:${RESERVED.join('|')})$)[a-z][a-z0-9]{0,15}$`,
-      minLength: 1,
-      maxLength: 16,
-      examples: ['alice'],
-    }),
+    ],
+  ]).meta({
+    description: `1–16 lowercase letters and digits, starting with a letter; not beginning with “test” or “cpanel”, not a reserved name (${RESERVED.join(', ')}).`,
+    // The whole rule, so a client can check a name before calling.
+    pattern: `^(?!test)(?!cpanel)(?!(?:${RESERVED.join('|')})$)[a-z][a-z0-9]{0,15}$`,
+    minLength: 1,
+    maxLength: 16,
+    examples: ['alice'],
+  }),
   'The new account’s username.',
 );
 

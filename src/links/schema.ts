@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { serviceParam, userParam } from '../accounts/accounts.ts';
 import { checkHttpUrl } from '../broker/redirect-url.ts';
-import { about, flag, identifier, integerString, q, str, text } from '../rules.ts';
+import { about, addReason, flag, identifier, integerString, q, str, text } from '../rules.ts';
 import { normalisePngBase64 } from './png.ts';
 
 export const BUILTIN_GROUPS = [
@@ -20,20 +20,20 @@ export type BuiltinGroup = (typeof BUILTIN_GROUPS)[number];
 export const isBuiltinGroup = (id: string): id is BuiltinGroup =>
   (BUILTIN_GROUPS as readonly string[]).includes(id);
 
-export const appParam = identifier('app')
-  .refine((v) => !v.startsWith('group_'), `${q('app')} must not begin with “group_”.`)
-  .meta({
-    description:
-      'The link’s name for this user: 1–64 characters of A-Z a-z 0-9 _ -, not beginning with “group_”.',
-    pattern: '^(?!group_)[A-Za-z0-9_-]{1,64}$',
-    examples: ['WHMCS_billing'],
-  });
+export const appParam = identifier('app', 64, [
+  [(v) => !v.startsWith('group_'), `${q('app')} must not begin with “group_”.`],
+]).meta({
+  description:
+    'The link’s name for this user: 1–64 characters of A-Z a-z 0-9 _ -, not beginning with “group_”.',
+  pattern: '^(?!group_)[A-Za-z0-9_-]{1,64}$',
+  examples: ['WHMCS_billing'],
+});
 
 const httpUrl = (name: string) =>
   str(name)
-    .superRefine((value, ctx) => {
-      const problem = checkHttpUrl(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: `${q(name)} ${problem}.` });
+    .check((payload) => {
+      const problem = checkHttpUrl(payload.value);
+      if (problem) addReason(payload, `${q(name)} ${problem}.`);
     })
     .meta({
       description:
@@ -119,16 +119,16 @@ export const createLinkParams = z
   .meta({ anyOf: [{ required: ['autologin_token_url'] }, { required: ['url'] }] });
 export type CreateLinkParams = z.output<typeof createLinkParams>;
 
-export const groupIdParam = identifier('group_id')
-  .refine(
+export const groupIdParam = identifier('group_id', 64, [
+  [
     (v) => !isBuiltinGroup(v),
     `${q('group_id')} must not be a built-in group id (${BUILTIN_GROUPS.join(', ')}).`,
-  )
-  .meta({
-    description: `The custom group’s id for this user; links name it in their group_id. Rule: 1–64 characters of A-Z a-z 0-9 _ -, not a built-in group id (${BUILTIN_GROUPS.join(', ')}).`,
-    pattern: `^(?!(?:${BUILTIN_GROUPS.join('|')})$)[A-Za-z0-9_-]{1,64}$`,
-    examples: ['partner_tools'],
-  });
+  ],
+]).meta({
+  description: `The custom group’s id for this user; links name it in their group_id. Rule: 1–64 characters of A-Z a-z 0-9 _ -, not a built-in group id (${BUILTIN_GROUPS.join(', ')}).`,
+  pattern: `^(?!(?:${BUILTIN_GROUPS.join('|')})$)[A-Za-z0-9_-]{1,64}$`,
+  examples: ['partner_tools'],
+});
 
 /** remove_integration_link and get_integration_link_user_config. */
 export const linkParams = z.object({ user: userParam, app: appParam });

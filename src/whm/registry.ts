@@ -8,7 +8,7 @@ import type { Sessions } from '../accounts/sessions.ts';
 import type { LaunchDeps } from '../broker/autologin.ts';
 import { internalErrorReason, isPublicError, quote } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { parseParams } from '../rules.ts';
+import { checkParams } from '../rules.ts';
 import type { Store } from '../store/store.ts';
 import type { WhmArgs } from './args.ts';
 import { checkApiVersion } from './args.ts';
@@ -98,23 +98,30 @@ export function unknownFunctionReason(name: string): string {
   return `Unknown app (${quote(name)}) requested for this version (1) of the API.`;
 }
 
+/** A call refused for a broken rule: an answer, not an exception (rejected calls are common). */
+interface Refusal {
+  refused: string;
+}
+
 /**
- * The arguments as `fn.doc.params` reads them: aliases resolved, the account checked first (so
- * an unknown user is the reason even when other parameters are broken too), then the schema.
+ * Validates the arguments as `fn.doc.params` reads them and runs `fn`: aliases resolved, the
+ * account checked first (so an unknown user is the reason even when other parameters are broken
+ * too), then the schema.
  */
-async function readParams(
+async function callFunction(
   fn: WhmFunction,
   args: WhmArgs,
-  store: Store,
-): Promise<Record<string, unknown>> {
+  deps: WhmDeps,
+): Promise<WhmOutput | Refusal> {
   let input = args;
   for (const [alias, param] of Object.entries(fn.aliases ?? {})) {
     if (input[param] === undefined && input[alias] !== undefined) {
       input = { ...input, [param]: input[alias] };
     }
   }
-  if (Object.hasOwn(fn.doc.params.shape, 'user')) await requireAccount(store, input.user);
-  return parseParams(fn.doc.params, input);
+  if (Object.hasOwn(fn.doc.params.shape, 'user')) await requireAccount(deps.store, input.user);
+  const checked = checkParams(fn.doc.params, input);
+  return checked.ok ? fn.run(checked.value, deps) : { refused: checked.reason };
 }
 
 export async function runWhmFunction(
@@ -129,12 +136,13 @@ export async function runWhmFunction(
   try {
     checkApiVersion(args);
     const plan = fn.list && parseListArgs(args, fn.list);
-    const output: WhmOutput = await readParams(fn, args, deps.store)
-      .then((params) => fn.run(params, deps))
-      .catch((error: unknown) => {
-        if (fn.refuse && isPublicError(error)) return { body: fn.refuse(error.message, args) };
-        throw error;
-      });
+    const output = await callFunction(fn, args, deps).catch((error: unknown) => {
+      if (isPublicError(error)) return { refused: error.message };
+      throw error;
+    });
+    if ('refused' in output) {
+      return fn.refuse ? fn.refuse(output.refused, args) : failure(name, output.refused);
+    }
     const { data, metadata, body } = output;
     if (body) return body;
     if (!plan || !fn.list) return success(name, data, metadata);
