@@ -106,10 +106,10 @@ export function flag(name: string) {
 /** What validation answers: the parsed parameters, or the reason of the first broken rule. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-/** Validates `args` against `schema`; a broken rule is a result, not an exception. */
+/** Validates `args` (a record of arguments, or one value) against `schema`; a broken rule is a result, not an exception. */
 export function checkParams<S extends z.ZodType>(
   schema: S,
-  args: Record<string, string>,
+  args: Readonly<Record<string, string>> | string,
 ): Checked<z.output<S>> {
   // The Standard Schema entry point answers plain issues: building a ZodError (which safeParse
   // does for a failure) was the largest cost of a rejected call in the profile.
@@ -122,7 +122,7 @@ export function checkParams<S extends z.ZodType>(
 /** Validates `args` against `schema`, throwing the first broken rule as a ValidationError. */
 export function parseParams<S extends z.ZodType>(
   schema: S,
-  args: Record<string, string>,
+  args: Readonly<Record<string, string>> | string,
 ): z.output<S> {
   const checked = checkParams(schema, args);
   if (checked.ok) return checked.value;

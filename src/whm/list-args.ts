@@ -2,7 +2,7 @@
 // a list function's record array. Parsed and checked before the function runs, so a malformed
 // argument costs no store read and always gets a reason naming it.
 import { quote, ValidationError } from '../errors.ts';
-import { integerString, q } from '../rules.ts';
+import { integerString, parseParams, q } from '../rules.ts';
 import type { WhmArgs } from './args.ts';
 import {
   compareKeys,
@@ -74,9 +74,7 @@ const CHUNK_RULES = {
 function chunkNumber(args: WhmArgs, name: keyof typeof CHUNK_RULES): number | undefined {
   const value = args[name];
   if (value === undefined) return undefined;
-  const result = CHUNK_RULES[name].safeParse(value);
-  if (result.success) return Number(result.data);
-  throw new ValidationError(result.error.issues[0]?.message ?? `${q(name)} is not valid.`);
+  return Number(parseParams(CHUNK_RULES[name], value));
 }
 
 function enabled(args: WhmArgs, name: string): boolean {
@@ -95,12 +93,13 @@ type Grouped = [string, Record<string, string>][];
  */
 function group(args: WhmArgs, ns: string, top: string[], subs: string[] | null): Grouped {
   const prefix = `api.${ns}.`;
-  const perId = (subs ?? ['']).map((s) => `${prefix}ID${s && `.${s}`}`);
-  const known = [...top.map((t) => `${prefix}${t}`), ...perId].join(', ');
-  const unknown = (key: string) =>
-    new ValidationError(
+  const unknown = (key: string) => {
+    const perId = (subs ?? ['']).map((s) => `${prefix}ID${s && `.${s}`}`);
+    const known = [...top.map((t) => `${prefix}${t}`), ...perId].join(', ');
+    return new ValidationError(
       `${q(key)} is not a WHM list argument; the ${ns} arguments are ${known}${perId.length > 0 ? ' (ID: a, b, c, …)' : ''}.`,
     );
+  };
   const byId = new Map<string, Record<string, string>>();
   for (const [key, value] of Object.entries(args)) {
     if (!key.startsWith(prefix)) continue;
