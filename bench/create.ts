@@ -85,8 +85,8 @@ export async function runCreateBench(quick = false): Promise<Comparison[]> {
     AUTH,
   );
   const timing = quick
-    ? { roundMs: 500, rounds: 2, warmupMs: 200 }
-    : { roundMs: 2500, rounds: 4, warmupMs: 1000 };
+    ? { roundMs: 400, rounds: 4, warmupMs: 200 }
+    : { roundMs: 1000, rounds: 10, warmupMs: 1000 };
   const results: Comparison[] = [];
   for (const concurrency of [1, 16]) {
     results.push(

@@ -42,12 +42,35 @@ export interface Comparison {
   concurrency: number;
   subject: Measurement;
   baseline: Measurement;
+  /** Median over the rounds of (subject ÷ baseline) throughput: one noisy round cannot sway it. */
   ratio: number;
+  /** Lowest and highest round ratio, to show the spread. */
+  ratioRange: [number, number];
+  /** Median over the rounds of (subject ÷ baseline) CPU per request. */
   cpuRatio: number;
   target: number;
 }
 
-/** Alternates subject and baseline rounds and sums them. */
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+function total(ms: Measurement[]): Measurement {
+  const requests = ms.reduce((s, m) => s + m.requests, 0);
+  const seconds = ms.reduce((s, m) => s + m.seconds, 0);
+  const cpu = ms.reduce((s, m) => s + m.cpuMicrosPerRequest * m.requests, 0);
+  return { requests, seconds, perSecond: requests / seconds, cpuMicrosPerRequest: cpu / requests };
+}
+
+/**
+ * Runs subject and baseline in adjacent rounds (alternating which goes first, so neither always
+ * gets the warmer machine) and compares each pair: a pair shares the machine's state of the
+ * moment, so the median of the pair ratios stands up to noise that a ratio of sums does not.
+ */
 export async function compare(
   name: string,
   subject: (worker: number, i: number) => Promise<void>,
@@ -62,21 +85,9 @@ export async function compare(
 ): Promise<Comparison> {
   await measure(subject, options.concurrency, options.warmupMs);
   await measure(baseline, options.concurrency, options.warmupMs);
-  const total = (ms: Measurement[]) => {
-    const requests = ms.reduce((s, m) => s + m.requests, 0);
-    const seconds = ms.reduce((s, m) => s + m.seconds, 0);
-    const cpu = ms.reduce((s, m) => s + m.cpuMicrosPerRequest * m.requests, 0);
-    return {
-      requests,
-      seconds,
-      perSecond: requests / seconds,
-      cpuMicrosPerRequest: cpu / requests,
-    };
-  };
   const a: Measurement[] = [];
   const b: Measurement[] = [];
   for (let r = 0; r < options.rounds; r++) {
-    // Alternate which goes first so neither always benefits from a warmer machine.
     if (r % 2 === 0) {
       a.push(await measure(subject, options.concurrency, options.roundMs));
       b.push(await measure(baseline, options.concurrency, options.roundMs));
@@ -85,25 +96,29 @@ export async function compare(
       a.push(await measure(subject, options.concurrency, options.roundMs));
     }
   }
-  const s = total(a);
-  const base = total(b);
+  const ratios = a.map((m, i) => m.perSecond / (b[i] as Measurement).perSecond);
+  const cpuRatios = a.map(
+    (m, i) => m.cpuMicrosPerRequest / (b[i] as Measurement).cpuMicrosPerRequest,
+  );
   return {
     name,
     concurrency: options.concurrency,
-    subject: s,
-    baseline: base,
-    ratio: s.perSecond / base.perSecond,
-    cpuRatio: s.cpuMicrosPerRequest / base.cpuMicrosPerRequest,
+    subject: total(a),
+    baseline: total(b),
+    ratio: median(ratios),
+    ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+    cpuRatio: median(cpuRatios),
     target: options.target,
   };
 }
 
 export function report(c: Comparison): string {
   const verdict = c.ratio >= c.target ? 'meets' : 'BELOW';
+  const [low, high] = c.ratioRange;
   return [
     `${c.name} (concurrency ${c.concurrency})`,
     `  linkbroker ${c.subject.perSecond.toFixed(0)} req/s, ${c.subject.cpuMicrosPerRequest.toFixed(0)} µs CPU/req`,
     `  baseline   ${c.baseline.perSecond.toFixed(0)} req/s, ${c.baseline.cpuMicrosPerRequest.toFixed(0)} µs CPU/req`,
-    `  ratio ${c.ratio.toFixed(3)}× throughput, ${c.cpuRatio.toFixed(3)}× CPU/req — target ≥ ${c.target}×: ${verdict}`,
+    `  ratio ${c.ratio.toFixed(3)}× throughput (rounds ${low.toFixed(2)}–${high.toFixed(2)}), ${c.cpuRatio.toFixed(3)}× CPU/req — target ≥ ${c.target}×: ${verdict}`,
   ].join('\n');
 }

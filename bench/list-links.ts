@@ -53,8 +53,8 @@ export async function runListLinksBench(quick = false): Promise<Comparison[]> {
   }
   const bare = await bareListServer(join(lb.dataDir, 'integration', 'links', 'bench'));
   const timing = quick
-    ? { roundMs: 500, rounds: 2, warmupMs: 200 }
-    : { roundMs: 2500, rounds: 4, warmupMs: 1000 };
+    ? { roundMs: 400, rounds: 4, warmupMs: 200 }
+    : { roundMs: 1000, rounds: 10, warmupMs: 1000 };
   const variants = [
     {
       name: `list_integration_links (${LINKS} links)`,
