@@ -32,8 +32,10 @@ export interface LoadPlan {
   singleSockets: number;
   /** Sockets carrying two pipelined requests each (when fds do not allow one per click). */
   pairedSockets: number;
-  /** A click answered with a `redirect_url` starting with this counts as the partner's. */
+  /** A click answered with a location starting with this counts as the partner's. */
   partnerPrefix: string;
+  /** How the location comes: a 302 (the browser's click) or fetch_url's JSON (the bridge). */
+  answer: 'redirect' | 'bridge';
 }
 
 export interface LoadResult {
@@ -104,16 +106,21 @@ function prepareLoad(plan: LoadPlan) {
         bodyTimeout: 300_000,
       });
       const text = await response.body.text();
-      const answer = JSON.parse(text) as {
-        result?: { status?: number; data?: { redirect_url?: string } };
-      };
       result.answered += 1;
-      const location = answer.result?.data?.redirect_url ?? '';
-      if (answer.result?.status === 1 && location.startsWith(plan.partnerPrefix)) {
+      let location = '';
+      if (plan.answer === 'redirect') {
+        if (response.statusCode === 302) location = String(response.headers.location ?? '');
+      } else {
+        const answer = JSON.parse(text) as {
+          result?: { status?: number; data?: { redirect_url?: string } };
+        };
+        if (answer.result?.status === 1) location = answer.result.data?.redirect_url ?? '';
+      }
+      if (location.startsWith(plan.partnerPrefix)) {
         result.partnerUrls += 1;
       } else {
         result.other += 1;
-        result.firstFailure ??= text.slice(0, 300);
+        result.firstFailure ??= `${response.statusCode} ${text.slice(0, 300)}`;
       }
     } catch (error) {
       result.failed += 1;

@@ -10,7 +10,7 @@ import { internalErrorReason } from './errors.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store/store.ts';
 import { createApiDocsRoutes } from './ui/api-docs-routes.tsx';
-import { createUserPages } from './ui/pages.tsx';
+import { createUserPages, isPagePath, pageErrorResponse } from './ui/pages.tsx';
 import type { RootCredentials } from './whm/auth.ts';
 import { failure } from './whm/envelope.ts';
 import { whmFunctions } from './whm/functions/index.ts';
@@ -60,6 +60,7 @@ export function createApp(deps: AppDeps): Hono {
       const command = c.req.path.split('/json-api/')[1] ?? '';
       return c.json(failure(command, internalErrorReason(requestId)), 200);
     }
+    if (isPagePath(c.req.path)) return pageErrorResponse(c, requestId);
     return c.text(`Something went wrong (request id ${requestId}).`, 500);
   });
 

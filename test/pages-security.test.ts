@@ -448,6 +448,11 @@ describe('the click path', () => {
     expect(res.headers.location).toMatch(new RegExp(`^${partner.url}/sso/`));
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
+    // A redirect has no content: its CSP allows nothing at all.
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('DENY');
   });
 
   it("cannot launch another user's app, and the partner is never called", async () => {

@@ -12,21 +12,25 @@ import {
   unlinkIfExists,
   writeFileAtomic,
 } from '../store/atomic-file.ts';
+import { createStampedCache } from '../store/stamped-cache.ts';
 import type { SessionRecord, SessionRecords } from './sessions.ts';
 
 const KEY = /^[0-9a-f]{64}$/;
 const SUFFIX = '.json';
 const STALE_TEMP_MS = 60_000;
 
+/** A record from its file, frozen (the file cache shares it); undefined when damaged. */
 function parseRecord(raw: Buffer): SessionRecord | undefined {
   try {
     const r = JSON.parse(raw.toString('utf8')) as Partial<Record<string, unknown>>;
     const base = typeof r.user === 'string' && typeof r.securityToken === 'string';
     if (base && r.kind === 'login' && typeof r.expiresAt === 'number') {
       if (r.app !== undefined && typeof r.app !== 'string') return undefined;
-      return r as SessionRecord;
+      return Object.freeze(r as SessionRecord);
     }
-    if (base && r.kind === 'session' && typeof r.lastSeen === 'number') return r as SessionRecord;
+    if (base && r.kind === 'session' && typeof r.lastSeen === 'number') {
+      return Object.freeze(r as SessionRecord);
+    }
   } catch {
     // A damaged file is no session: the caller answers "log in again".
   }
@@ -40,19 +44,26 @@ export async function createFileSessionRecords(dataDir: string): Promise<Session
   const pathOf = (key: string) => {
     // Keys are digests we computed; anything else would be a bug, never a path to follow.
     if (!KEY.test(key)) throw new Error('invalid session record key');
-    return join(dir, `${key}${SUFFIX}`);
+    return `${dir}/${key}${SUFFIX}`;
   };
+
+  // Every request of a session reads its record: remembered while the file is unchanged, so a
+  // record another process rewrote or removed (a logout, `whmapi1`) is still seen at once.
+  const files = createStampedCache<SessionRecord>();
 
   return {
     async get(key) {
-      const raw = await readFileNoFollow(pathOf(key));
-      return raw === undefined ? undefined : parseRecord(raw);
+      return files.read(pathOf(key), parseRecord);
     },
     async put(key, record) {
-      await writeFileAtomic(pathOf(key), `${JSON.stringify(record)}\n`, 0o600);
+      const path = pathOf(key);
+      files.forget(path);
+      await writeFileAtomic(path, `${JSON.stringify(record)}\n`, 0o600);
     },
     async delete(key) {
-      const removed = await unlinkIfExists(pathOf(key));
+      const path = pathOf(key);
+      files.forget(path);
+      const removed = await unlinkIfExists(path);
       // A used login must stay used after a crash.
       if (removed) await fsyncDir(dir);
       return removed;
@@ -70,7 +81,10 @@ export async function createFileSessionRecords(dataDir: string): Promise<Session
         if (!name.endsWith(SUFFIX) || !KEY.test(key)) continue;
         const raw = await readFileNoFollow(path).catch(() => undefined);
         const record = raw === undefined ? undefined : parseRecord(raw);
-        if (!record || isOver(record)) await unlinkIfExists(path);
+        if (!record || isOver(record)) {
+          files.forget(path);
+          await unlinkIfExists(path);
+        }
       }
     },
   };

@@ -1,6 +1,6 @@
 // Control-panel sessions (SPEC §3.3): single-use login tokens from create_user_session and the
 // sessions they open, ended after 15 idle minutes. Secrets are kept only as SHA-256 digests.
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { hash, randomBytes, randomInt } from 'node:crypto';
 
 /** How long a login URL from create_user_session may be opened. */
 export const LOGIN_TTL_MS = 300_000;
@@ -64,8 +64,9 @@ export interface SessionRecords {
 /** 32 random bytes, base64url: the format of login tokens and session ids. */
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 const newSecret = () => randomBytes(32).toString('base64url');
-export const digestSecret = (secret: string) =>
-  createHash('sha256').update(secret, 'utf8').digest('hex');
+// Every page request digests its session id: the one-shot crypto.hash is about twice as fast
+// as a Hash object.
+export const digestSecret = (secret: string) => hash('sha256', secret, 'hex');
 
 /** `/cpsess` and ten digits, the shape cPanel's clients expect. */
 const newSecurityToken = () =>

@@ -7,8 +7,13 @@ import type { Logger } from '../log.ts';
 import type { LinkUserConfig, Store } from '../store/store.ts';
 import { StoreNameError } from '../store/store.ts';
 import { type PartnerAnswer, readAnswer } from './partner-answer.ts';
-import type { PartnerClient } from './partner-client.ts';
-import { isSafeRedirectUrl, toSafeLocation, urlOrigin } from './redirect-url.ts';
+import type { PartnerClient, PartnerResponse } from './partner-client.ts';
+import {
+  isSafeRedirectUrl,
+  safeLocationOrigin,
+  toSafeLocation,
+  urlOrigin,
+} from './redirect-url.ts';
 
 export const MAX_ATTEMPTS = 3;
 /** The most a click may spend in partner-requested waits. */
@@ -19,7 +24,8 @@ export const DEFAULT_TRANSIENT_RETRY = { minTimeout: 250, maxTimeout: 1_000 };
 export type AttemptNumber = 1 | 2 | 3;
 
 export interface LaunchDeps {
-  store: Pick<Store, 'getLink' | 'getLinkToken'>;
+  /** getLinkForLaunch is optional: without it a click reads the link, then its token. */
+  store: Pick<Store, 'getLink' | 'getLinkToken'> & Partial<Pick<Store, 'getLinkForLaunch'>>;
   partner: PartnerClient;
   logger: Logger;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
@@ -111,21 +117,72 @@ class LaunchEnded extends Error {
 export async function launchApp(deps: LaunchDeps, input: LaunchInput): Promise<LaunchOutcome> {
   const started = deps.now();
   const trace: Trace = { attempts: 0, latencyMs: 0, waitedMs: 0 };
-  const link = await loadLink(deps, input, trace);
-  const outcome = link
-    ? await runProtocol(deps, input, link, trace)
-    : endWithoutLink(input, trace.storeError ? 'store-failed' : 'no-link');
-  logOutcome(deps.logger, input, link, outcome, trace, deps.now() - started);
-  return outcome;
+  const loaded = await loadLink(deps, input, trace);
+  const plan = loaded && planOf(loaded.link);
+  const running = plan
+    ? runProtocol(deps, input, plan, trace, loaded?.token)
+    : Promise.resolve(endWithoutLink(input, trace.storeError ? 'store-failed' : 'no-link'));
+  // Returned, not awaited: while the partner thinks, no frame of this function waits too.
+  return running.then((outcome) => {
+    logOutcome(deps.logger, input, plan, outcome, trace, deps.now() - started);
+    return outcome;
+  });
 }
+
+/** What a launch derives from a stored link, worked out once per link version. */
+interface LinkPlan {
+  link: LinkUserConfig;
+  /** The stored `url` as a safe Location, if it is one. */
+  fallback: string | undefined;
+  /** `autologin_token_url`, if set; `targetIsSafe` says whether a token may go there. */
+  target: string | undefined;
+  targetIsSafe: boolean;
+  /** For the log line: origins only, paths and queries may carry one-time codes. */
+  partnerOrigin: string | undefined;
+}
+
+// The file store hands out the same frozen object while a link file is unchanged, so the URL
+// checks run once per link version rather than on every click. Only frozen links are
+// remembered: nobody can change them behind the plan's back.
+const plans = new WeakMap<LinkUserConfig, LinkPlan>();
+
+function planOf(link: LinkUserConfig): LinkPlan {
+  let plan = plans.get(link);
+  if (!plan) {
+    const target = link.autologin_token_url;
+    plan = {
+      link,
+      fallback: toSafeLocation(link.url),
+      target,
+      targetIsSafe: isSafeRedirectUrl(target),
+      partnerOrigin: target ? urlOrigin(target) : undefined,
+    };
+    if (Object.isFrozen(link)) plans.set(link, plan);
+  }
+  return plan;
+}
+
+/** A token read with the link, for the first attempt (none when it must still be read). */
+type FirstToken = { token: string | undefined } | undefined;
 
 async function loadLink(
   deps: LaunchDeps,
   input: LaunchInput,
   trace: Trace,
-): Promise<LinkUserConfig | undefined> {
+): Promise<{ link: LinkUserConfig; token: FirstToken } | undefined> {
+  const { store } = deps;
+  if (store.getLinkForLaunch) {
+    try {
+      const loaded = await store.getLinkForLaunch(input.user, input.app);
+      return loaded && { link: loaded.link, token: { token: loaded.token } };
+    } catch {
+      // Read again one file at a time below: a failure then ends the launch as it always did
+      // (no link at all, or the fallback when only the token could not be read).
+    }
+  }
   try {
-    return await deps.store.getLink(input.user, input.app);
+    const link = await store.getLink(input.user, input.app);
+    return link && { link, token: undefined };
   } catch (error) {
     // A name that cannot be a path component cannot name a link either.
     if (error instanceof StoreNameError) return undefined;
@@ -138,114 +195,195 @@ function endWithoutLink(input: LaunchInput, reason: 'no-link' | 'store-failed'):
   return { kind: 'error', reason, label: input.app, url: null };
 }
 
-async function runProtocol(
-  deps: LaunchDeps,
-  input: LaunchInput,
-  link: LinkUserConfig,
-  trace: Trace,
-): Promise<LaunchOutcome> {
-  const base: OutcomeBase = { label: link.label ?? input.app, url: link.url ?? null };
-  const fallback = toSafeLocation(link.url);
-  const end = (reason: EndReason, detail?: string): LaunchOutcome => {
-    const extra = detail === undefined ? {} : { detail };
-    return fallback
-      ? { ...base, kind: 'fallback', location: fallback, reason, ...extra }
-      : { ...base, kind: 'error', reason, ...extra };
-  };
-
-  const target = link.autologin_token_url;
-  if (target === undefined) return end('no-autologin-url');
-  // A file copied from elsewhere may hold anything: never send the token to a non-http URL.
-  if (!isSafeRedirectUrl(target)) return end('partner-failed', 'invalid-autologin-url');
-
-  const retry = deps.retry ?? DEFAULT_TRANSIENT_RETRY;
-  let next = Math.max(1, input.startAttempt ?? 1);
-  let budget = Math.min(Math.max(input.waitBudgetMs ?? WAIT_BUDGET_MS, 0), WAIT_BUDGET_MS);
-
-  while (next <= MAX_ATTEMPTS) {
-    let answer: UsableAnswer;
-    let attempt = next;
-    const tryOnce = async () => {
-      attempt = next++;
-      return await attemptOnce(deps, input, link, target, attempt, trace);
-    };
-    try {
-      // Most clicks succeed at once: p-retry's machinery is only set up after a transient
-      // failure (it showed in the click profile), with a first backoff of its minTimeout.
-      answer = await tryOnce().catch(async (error: unknown) => {
-        if (!(error instanceof TransientFailure) || next > MAX_ATTEMPTS) throw error;
-        await delay(retry.minTimeout, undefined, input.signal ? { signal: input.signal } : {});
-        return pRetry(tryOnce, {
-          // Each transient retry is one of the three attempts, with the next number.
-          retries: MAX_ATTEMPTS - next,
-          minTimeout: retry.minTimeout,
-          maxTimeout: retry.maxTimeout,
-          factor: 2,
-          ...(input.signal ? { signal: input.signal } : {}),
-        });
-      });
-    } catch (thrown) {
-      // Outside p-retry (the first try) an AbortError arrives still wrapped.
-      const error = thrown instanceof AbortError ? thrown.originalError : thrown;
-      if (input.signal?.aborted) return end('aborted');
-      if (error instanceof LaunchEnded) return end(error.reason, error.detail);
-      if (error instanceof TransientFailure) return end('retries-exhausted', error.message);
-      trace.storeError = errorName(error);
-      return end('store-failed');
-    }
-
-    if (answer.kind === 'destination') {
-      return { ...base, kind: 'partner', location: answer.location, attempt: asAttempt(attempt) };
-    }
-    // The partner asked to wait: only worth it when an attempt and enough budget remain.
-    if (next > MAX_ATTEMPTS) return end('retries-exhausted', 'partner-retry');
-    if (answer.waitMs > budget) return end('wait-budget', `retry-${answer.waitMs / 1000}s`);
-    budget -= answer.waitMs;
-    if (input.mode === 'yield' && answer.waitMs > 0) {
-      const { partnerAttempt } = answer;
-      return {
-        ...base,
-        kind: 'wait',
-        nextAttempt: asAttempt(next),
-        waitMs: answer.waitMs,
-        remainingBudgetMs: budget,
-        ...(partnerAttempt === undefined ? {} : { partnerAttempt }),
-      };
-    }
-    try {
-      await deps.sleep(answer.waitMs, input.signal);
-    } catch {
-      return end('aborted');
-    }
-    trace.waitedMs += answer.waitMs;
-  }
-  // Only reached when startAttempt was past the last attempt.
-  return end('retries-exhausted');
+/**
+ * One launch in progress. The protocol runs as a chain of promise callbacks over this state
+ * rather than as one async function: while the partner thinks, a pending click then holds this
+ * object, not a suspended frame with its registers (memory per pending click, measured by
+ * `npm run bench -- clicks`).
+ */
+interface LaunchRun {
+  deps: LaunchDeps;
+  input: LaunchInput;
+  plan: LinkPlan;
+  /** The link's autologin_token_url, checked safe. */
+  target: string;
+  base: OutcomeBase;
+  trace: Trace;
+  /** The next attempt number to send, and the last one sent. */
+  next: number;
+  last: number;
+  /** What remains of the wait budget, in milliseconds. */
+  budget: number;
+  /** The token read with the link, taken by the first attempt. */
+  firstToken: FirstToken;
 }
 
-/** One POST with the token read fresh; throws TransientFailure or AbortError(LaunchEnded). */
-async function attemptOnce(
+/** The outcome when the launch ends without the partner's URL: the fallback, else an error. */
+function endLaunch(
+  plan: LinkPlan,
+  base: OutcomeBase,
+  reason: EndReason,
+  detail?: string,
+): LaunchOutcome {
+  const extra = detail === undefined ? {} : { detail };
+  return plan.fallback
+    ? { ...base, kind: 'fallback', location: plan.fallback, reason, ...extra }
+    : { ...base, kind: 'error', reason, ...extra };
+}
+
+function runProtocol(
   deps: LaunchDeps,
   input: LaunchInput,
-  link: LinkUserConfig,
-  target: string,
-  attempt: number,
+  plan: LinkPlan,
   trace: Trace,
-): Promise<UsableAnswer> {
-  let token: string | undefined;
-  try {
-    // Re-read every attempt: the retry protocol exists so a partner can push a new token.
-    token = await deps.store.getLinkToken(input.user, input.app);
-  } catch (error) {
-    // p-retry must not retry a store failure.
-    throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+  firstToken: FirstToken,
+): Promise<LaunchOutcome> {
+  const { link, target } = plan;
+  const base: OutcomeBase = { label: link.label ?? input.app, url: link.url ?? null };
+  if (target === undefined) return Promise.resolve(endLaunch(plan, base, 'no-autologin-url'));
+  // A file copied from elsewhere may hold anything: never send the token to a non-http URL.
+  if (!plan.targetIsSafe) {
+    return Promise.resolve(endLaunch(plan, base, 'partner-failed', 'invalid-autologin-url'));
   }
-  if (token === undefined) throw new AbortError(new LaunchEnded('link-removed', 'token-missing'));
+  const start = Math.max(1, input.startAttempt ?? 1);
+  const budget = Math.min(Math.max(input.waitBudgetMs ?? WAIT_BUDGET_MS, 0), WAIT_BUDGET_MS);
+  const run: LaunchRun = {
+    deps,
+    input,
+    plan,
+    target,
+    base,
+    trace,
+    next: start,
+    last: start,
+    budget,
+    firstToken,
+  };
+  return nextAttempt(run);
+}
 
-  trace.attempts += 1;
-  trace.lastAttempt = attempt;
-  const form = buildForm(link, input, token, attempt);
-  const response = await deps.partner.post(target, form, input.signal);
+/** The next attempt (transient failures retried) and whatever follows its answer. */
+function nextAttempt(run: LaunchRun): Promise<LaunchOutcome> {
+  // Only reached with startAttempt past the last attempt.
+  if (run.next > MAX_ATTEMPTS) return Promise.resolve(end(run, 'retries-exhausted'));
+  return tryNext(run)
+    .catch((error: unknown) => retryTransient(run, error))
+    .then(
+      (answer) => afterAnswer(run, answer),
+      (thrown: unknown) => afterFailure(run, thrown),
+    );
+}
+
+function tryNext(run: LaunchRun): Promise<UsableAnswer> {
+  run.last = run.next++;
+  const { deps, input, firstToken } = run;
+  run.firstToken = undefined;
+  try {
+    // Re-read before every attempt (the retry protocol exists so a partner can push a new
+    // token); the first one uses the token read with the link a moment ago.
+    const token = firstToken
+      ? Promise.resolve(firstToken.token)
+      : deps.store.getLinkToken(input.user, input.app);
+    return attemptOnce(run, token);
+  } catch (error) {
+    // A store that throws instead of rejecting still ends the launch as a store failure.
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * After a failed first try: retries a transient failure with p-retry inside the 3-attempt
+ * budget; rethrows anything else. p-retry's machinery is only set up here (most clicks succeed
+ * at once, and it showed in the click profile), with a first backoff of its minTimeout.
+ */
+async function retryTransient(run: LaunchRun, error: unknown): Promise<UsableAnswer> {
+  if (!(error instanceof TransientFailure) || run.next > MAX_ATTEMPTS) throw error;
+  const { deps, input } = run;
+  const retry = deps.retry ?? DEFAULT_TRANSIENT_RETRY;
+  await delay(retry.minTimeout, undefined, input.signal ? { signal: input.signal } : {});
+  return pRetry(() => tryNext(run), {
+    // Each transient retry is one of the three attempts, with the next number.
+    retries: MAX_ATTEMPTS - run.next,
+    minTimeout: retry.minTimeout,
+    maxTimeout: retry.maxTimeout,
+    factor: 2,
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
+}
+
+const end = (run: LaunchRun, reason: EndReason, detail?: string) =>
+  endLaunch(run.plan, run.base, reason, detail);
+
+function afterFailure(run: LaunchRun, thrown: unknown): LaunchOutcome {
+  // Outside p-retry (the first try) an AbortError arrives still wrapped.
+  const error = thrown instanceof AbortError ? thrown.originalError : thrown;
+  if (run.input.signal?.aborted) return end(run, 'aborted');
+  if (error instanceof LaunchEnded) return end(run, error.reason, error.detail);
+  if (error instanceof TransientFailure) return end(run, 'retries-exhausted', error.message);
+  run.trace.storeError = errorName(error);
+  return end(run, 'store-failed');
+}
+
+function afterAnswer(run: LaunchRun, answer: UsableAnswer): LaunchOutcome | Promise<LaunchOutcome> {
+  if (answer.kind === 'destination') {
+    const attempt = asAttempt(run.last);
+    return { ...run.base, kind: 'partner', location: answer.location, attempt };
+  }
+  // The partner asked to wait: only worth it when an attempt and enough budget remain.
+  if (run.next > MAX_ATTEMPTS) return end(run, 'retries-exhausted', 'partner-retry');
+  const { waitMs, partnerAttempt } = answer;
+  if (waitMs > run.budget) return end(run, 'wait-budget', `retry-${waitMs / 1000}s`);
+  run.budget -= waitMs;
+  if (run.input.mode === 'yield' && waitMs > 0) {
+    return {
+      ...run.base,
+      kind: 'wait',
+      nextAttempt: asAttempt(run.next),
+      waitMs,
+      remainingBudgetMs: run.budget,
+      ...(partnerAttempt === undefined ? {} : { partnerAttempt }),
+    };
+  }
+  return run.deps.sleep(waitMs, run.input.signal).then(
+    () => {
+      run.trace.waitedMs += waitMs;
+      return nextAttempt(run);
+    },
+    () => end(run, 'aborted'),
+  );
+}
+
+/**
+ * One POST with the token just read; rejects with TransientFailure or AbortError(LaunchEnded).
+ * Not an async function: while the partner thinks, a pending click keeps only the `then`
+ * callback below, not a suspended frame (memory per pending click).
+ */
+function attemptOnce(
+  run: LaunchRun,
+  tokenRead: Promise<string | undefined>,
+): Promise<UsableAnswer> {
+  const { deps, input, target, trace, last: attempt } = run;
+  return tokenRead.then(
+    (token) => {
+      if (token === undefined) {
+        throw new AbortError(new LaunchEnded('link-removed', 'token-missing'));
+      }
+      trace.attempts += 1;
+      trace.lastAttempt = attempt;
+      const form = buildForm(run.plan.link, input, token, attempt);
+      return deps.partner
+        .post(target, form, input.signal)
+        .then((response) => usableAnswer(response, trace));
+    },
+    (error: unknown) => {
+      // p-retry must not retry a store failure.
+      throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+    },
+  );
+}
+
+/** Records the partner's answer in the trace; throws unless it keeps the launch going. */
+function usableAnswer(response: PartnerResponse, trace: Trace): UsableAnswer {
   trace.latencyMs += response.latencyMs;
   if (response.kind === 'answer') {
     trace.partnerStatus = response.status;
@@ -298,16 +436,19 @@ function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
 }
 
-/** The one log line per launch. Origins only: paths and queries may carry one-time codes. */
+/**
+ * The one log line per launch. Origins only: paths and queries may carry one-time codes.
+ * Fields left undefined are absent from the JSON line.
+ */
 function logOutcome(
   logger: Logger,
   input: LaunchInput,
-  link: LinkUserConfig | undefined,
+  plan: LinkPlan | undefined,
   outcome: LaunchOutcome,
   trace: Trace,
   durationMs: number,
 ): void {
-  const fields: Record<string, unknown> = {
+  const line = {
     user: input.user,
     app: input.app,
     mode: input.mode,
@@ -324,11 +465,10 @@ function logOutcome(
     waitedMs: trace.waitedMs,
     waitMs: outcome.kind === 'wait' ? outcome.waitMs : undefined,
     durationMs,
-    partner: link?.autologin_token_url ? urlOrigin(link.autologin_token_url) : undefined,
-    locationOrigin: 'location' in outcome ? urlOrigin(outcome.location) : undefined,
+    partner: plan?.partnerOrigin,
+    locationOrigin: 'location' in outcome ? safeLocationOrigin(outcome.location) : undefined,
     storeError: trace.storeError,
   };
-  const line = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
   if (trace.storeError) logger.error('autologin', line);
   else logger.info('autologin', line);
 }

@@ -16,6 +16,12 @@ const HTTP_PREFIX = /^https?:\/\//i;
  * "The “x” parameter …" (e.g. "must not contain credentials"), or undefined when it is fine.
  */
 export function checkHttpUrl(value: unknown): string | undefined {
+  const checked = parseHttpUrl(value);
+  return typeof checked === 'string' ? checked : undefined;
+}
+
+/** The parsed URL when `value` follows the rule, else the reason (see checkHttpUrl). */
+function parseHttpUrl(value: unknown): URL | string {
   if (typeof value !== 'string') return 'must be a string';
   if (value.length > MAX_URL_LENGTH) {
     return `may be at most ${MAX_URL_LENGTH} characters long`;
@@ -40,12 +46,12 @@ export function checkHttpUrl(value: unknown): string | undefined {
     return 'must not contain credentials';
   }
   if (parsed.hostname === '') return 'must have a host';
-  return undefined;
+  return parsed;
 }
 
 /** True when `value` is a URL the broker may send a browser to (see checkHttpUrl). */
 export function isSafeRedirectUrl(value: unknown): value is string {
-  return checkHttpUrl(value) === undefined;
+  return typeof parseHttpUrl(value) !== 'string';
 }
 
 /**
@@ -53,7 +59,17 @@ export function isSafeRedirectUrl(value: unknown): value is string {
  * characters, which a Location header cannot carry.
  */
 export function toSafeLocation(value: unknown): string | undefined {
-  return isSafeRedirectUrl(value) ? new URL(value).href : undefined;
+  const parsed = parseHttpUrl(value);
+  return typeof parsed === 'string' ? undefined : parsed.href;
+}
+
+/**
+ * The origin of a location toSafeLocation returned, without parsing it again: such a string is
+ * serialised http(s) with no credentials, so its origin is everything before the path's "/".
+ */
+export function safeLocationOrigin(location: string): string {
+  const slash = location.indexOf('/', location.indexOf('//') + 2);
+  return slash === -1 ? location : location.slice(0, slash);
 }
 
 /** The origin of a URL for log lines: never the path or query, which may carry one-time codes. */

@@ -2,31 +2,38 @@
 // several files committed as one unit (commitFiles), and reads/directory checks that never
 // follow a symlink.
 //
-// Reads and checks (lstat, open+read of these small files, readlink) are synchronous: they take
-// microseconds on a local disk, while each trip through libuv's thread pool costs tens of
-// microseconds of CPU. Everything that changes the file system is asynchronous: such calls join
-// the file system's journal and can wait for a commit in progress, which must never stall the
-// event loop (measured in `npm run bench`, create at concurrency 16).
+// Reads and checks (lstat, fstat, open+read of these small files, readlink) and closing a file
+// are synchronous: they take microseconds on a local disk, while each trip through libuv's
+// thread pool costs tens of microseconds of CPU. Everything that changes the file system is
+// asynchronous: such calls join the file system's journal and can wait for a commit in
+// progress, which must never stall the event loop (measured in `npm run bench`, create at
+// concurrency 16).
 import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
+  fchmod,
   fchmodSync,
   fstatSync,
   fsync,
   lstatSync,
+  open,
   openSync,
-  readFileSync,
   readlinkSync,
+  readSync,
   type Stats,
+  write,
 } from 'node:fs';
-import { mkdir, open, rename, symlink, unlink } from 'node:fs/promises';
+import { mkdir, rename, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { StoreIntegrityError } from './store.ts';
 
 const { O_CREAT, O_EXCL, O_WRONLY, O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY } = constants;
 const fsyncFd = promisify(fsync);
+const openFd = promisify(open);
+const writeFd = promisify(write);
+const fchmodFd = promisify(fchmod);
 
 /** Temp files are dot-files (store names never start with '.') so listings skip them. */
 const TEMP_NAME = /^\..+\.tmp-[0-9a-f]{16}$/;
@@ -105,24 +112,30 @@ export async function fsyncDir(path: string): Promise<void> {
 const tempPathFor = (path: string) =>
   join(dirname(path), `.${basename(path)}.tmp-${randomBytes(8).toString('hex')}`);
 
-/** Creates `path` exclusively with exactly `mode`, writes `data` and fsyncs it. */
+/**
+ * Creates `path` exclusively with exactly `mode`, writes `data` and fsyncs it. Four trips
+ * through the thread pool at most (open, write, fsync, and chmod only when the umask masked the
+ * mode); the fstat and the close are synchronous, since neither can wait for the journal.
+ */
 async function createFile(path: string, data: string | Uint8Array, mode: number): Promise<void> {
-  const handle = await open(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, mode).catch((error) => {
+  const fd = await openFd(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, mode).catch((error) => {
     throw errorCode(error) === 'ELOOP'
       ? new StoreIntegrityError(`symlink refused: ${path}`)
       : error;
   });
   try {
-    // The mode passed to open is masked by the umask; set it exactly.
-    await handle.chmod(mode);
-    await handle.writeFile(data);
-    await handle.sync();
+    if ((fstatSync(fd).mode & 0o7777) !== mode) await fchmodFd(fd, mode);
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    for (let done = 0; done < bytes.length; ) {
+      done += (await writeFd(fd, bytes, done, bytes.length - done, null)).bytesWritten;
+    }
+    await fsyncFd(fd);
   } catch (error) {
-    await handle.close();
+    closeSync(fd);
     await unlinkIfExists(path);
     throw error;
   }
-  await handle.close();
+  closeSync(fd);
 }
 
 /**
@@ -200,34 +213,46 @@ export async function commitFiles(
     hash: shortHash(file.data),
   }));
   const temps = entries.map((e) => join(dir, tempName(e.target, e.temp)));
-  let intentCreated = false;
+  // One handle on the directory serves both of its fsyncs.
+  const dirFd = openSync(dir, O_RDONLY | O_DIRECTORY);
   try {
-    await Promise.all(files.map((file, i) => createFile(temps[i] as string, file.data, file.mode)));
-    const record = [INTENT_VERSION, ...entries.map((e) => `${e.temp}${e.hash}`)].join(':');
-    await symlink(record, intentPath);
-    intentCreated = true;
-    await fsyncDir(dir);
-  } catch (error) {
-    for (const path of [...temps, ...(intentCreated ? [intentPath] : [])]) {
-      await unlinkIfExists(path).catch(() => {});
+    let intentCreated = false;
+    try {
+      await Promise.all(
+        files.map((file, i) => createFile(temps[i] as string, file.data, file.mode)),
+      );
+      const record = [INTENT_VERSION, ...entries.map((e) => `${e.temp}${e.hash}`)].join(':');
+      await symlink(record, intentPath);
+      intentCreated = true;
+      await fsyncFd(dirFd);
+    } catch (error) {
+      for (const path of [...temps, ...(intentCreated ? [intentPath] : [])]) {
+        await unlinkIfExists(path).catch(() => {});
+      }
+      throw error;
     }
-    throw error;
+    await Promise.all(entries.map((e, i) => rename(temps[i] as string, join(dir, e.target))));
+    await fsyncFd(dirFd);
+  } finally {
+    closeSync(dirFd);
   }
-  for (const [i, e] of entries.entries()) await rename(temps[i] as string, join(dir, e.target));
-  await fsyncDir(dir);
   // Not fsynced on purpose: an intent that reappears after a crash finds its renames done and
   // their hashes matching, and is simply removed then.
   await unlink(intentPath);
 }
 
 function readIntent(path: string, targets: readonly string[]): IntentEntry[] | undefined {
+  // lstat first: no intent is the common case, and a failing sync call builds a costly error.
+  const stats = lstatSync(path, { throwIfNoEntry: false });
+  if (!stats) return [];
+  // Not a symlink: not an intent this store wrote.
+  if (!stats.isSymbolicLink()) return undefined;
   let record: string;
   try {
     record = readlinkSync(path);
   } catch (error) {
+    // Removed since the lstat: settled by another process.
     if (errorCode(error) === 'ENOENT') return [];
-    // Not a symlink: not an intent this store wrote.
-    if (errorCode(error) === 'EINVAL') return undefined;
     throw error;
   }
   const [version, ...parts] = record.split(':');
@@ -276,7 +301,13 @@ export async function settleIntent(
   return commit ? 'rolled-forward' : 'discarded';
 }
 
-function readFileNoFollowSync(path: string): Buffer | undefined {
+/**
+ * Reads a regular file without following a symlink, with the fstat of what was read; undefined
+ * when it does not exist. One fstat serves both the regular-file check and the size.
+ */
+export function readFileWithStatsNoFollow(
+  path: string,
+): { data: Buffer; stats: Stats } | undefined {
   let fd: number;
   try {
     // O_NONBLOCK so a planted FIFO cannot hang the read; the fstat below then refuses it.
@@ -286,11 +317,23 @@ function readFileNoFollowSync(path: string): Buffer | undefined {
     throw error;
   }
   try {
-    if (!fstatSync(fd).isFile()) throw new StoreIntegrityError(`not a regular file: ${path}`);
-    return readFileSync(fd);
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new StoreIntegrityError(`not a regular file: ${path}`);
+    const data = Buffer.allocUnsafe(stats.size);
+    let filled = 0;
+    while (filled < data.length) {
+      const n = readSync(fd, data, filled, data.length - filled, null);
+      if (n === 0) break;
+      filled += n;
+    }
+    return { data: filled === data.length ? data : data.subarray(0, filled), stats };
   } finally {
     closeSync(fd);
   }
+}
+
+function readFileNoFollowSync(path: string): Buffer | undefined {
+  return readFileWithStatsNoFollow(path)?.data;
 }
 
 /** Reads a regular file without following a symlink; undefined when it does not exist. */

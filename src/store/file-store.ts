@@ -20,6 +20,7 @@ import {
   writeFileAtomic,
 } from './atomic-file.ts';
 import { createKeyedMutex, createKeyedSharedLock } from './locks.ts';
+import { createStampedCache } from './stamped-cache.ts';
 import {
   type Account,
   type GroupConfig,
@@ -100,6 +101,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
   const accountsDir = join(dataDir, 'accounts');
   const withMutex = createKeyedMutex();
   const accounts = createAccountCache(accountsDir);
+  const linkFiles = createStampedCache<LinkUserConfig>();
   // Per user: link and group writes share it, removeAccount and recovery take it alone.
   const withUserLock = createKeyedSharedLock();
 
@@ -124,7 +126,8 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
    * plant a link there can edit the files — and they are checked by every write and by init().
    */
   async function userDirToRead(user: string): Promise<string | undefined> {
-    const dir = join(linksDir, user);
+    // A checked user name is one plain path component: no join() needed (it showed per click).
+    const dir = `${linksDir}/${user}`;
     return (await checkDir(dir)) ? dir : undefined;
   }
 
@@ -139,7 +142,10 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
   /** A JSON object from a file; a corrupt file counts as missing (and is logged), never a crash. */
   async function readJsonObject(path: string): Promise<Record<string, unknown> | undefined> {
     const raw = await readFileNoFollow(path);
-    if (raw === undefined) return undefined;
+    return raw === undefined ? undefined : parseJsonObject(raw, path);
+  }
+
+  function parseJsonObject(raw: Buffer, path: string): Record<string, unknown> | undefined {
     try {
       const data: unknown = JSON.parse(raw.toString('utf8'));
       if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
@@ -149,6 +155,29 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
       // fall through to the warning
     }
     logger.warn('store: ignoring a corrupt file', { path });
+    return undefined;
+  }
+
+  /**
+   * A link's user file, parsed. Remembered while unchanged (a click reads its link every time),
+   * so shared between callers, hence frozen.
+   */
+  function readLinkFile(path: string): LinkUserConfig | undefined {
+    return linkFiles.read(path, (raw) => {
+      const data = parseJsonObject(raw, path);
+      return data && Object.freeze(pickUserConfig(data));
+    });
+  }
+
+  /**
+   * The token of an admin file, read from the file every time, never remembered: a partner may
+   * push a new token between two attempts of a click (SPEC §5).
+   */
+  async function readAdminToken(path: string): Promise<string | undefined> {
+    const data = await readJsonObject(path);
+    if (data === undefined) return undefined;
+    if (typeof data.token === 'string') return data.token;
+    logger.warn('store: ignoring an admin file without a token', { path });
     return undefined;
   }
 
@@ -325,9 +354,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
       checkUser(user);
       checkApp(app);
       const dir = await userDirToRead(user);
-      if (!dir) return undefined;
-      const data = await readJsonObject(linkPaths(dir, app).user);
-      return data && pickUserConfig(data);
+      return dir === undefined ? undefined : readLinkFile(`${dir}/${app}${USERCONFIG}`);
     },
 
     async getLinkToken(user, app) {
@@ -335,15 +362,22 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
       checkApp(app);
       const dir = await userDirToRead(user);
       if (!dir) return undefined;
-      const paths = linkPaths(dir, app);
-      const data = await readJsonObject(paths.admin);
-      if (data === undefined) return undefined;
-      if (typeof data.token !== 'string') {
-        logger.warn('store: ignoring an admin file without a token', { path: paths.admin });
-        return undefined;
-      }
+      const token = await readAdminToken(`${dir}/${app}${ADMINCONFIG}`);
+      if (token === undefined) return undefined;
       // Checked after reading: deletes remove the user file first, so the link existed when read.
-      return (await lstatOrUndefined(paths.user)) ? data.token : undefined;
+      return (await lstatOrUndefined(`${dir}/${app}${USERCONFIG}`)) ? token : undefined;
+    },
+
+    async getLinkForLaunch(user, app) {
+      checkUser(user);
+      checkApp(app);
+      const dir = await userDirToRead(user);
+      if (!dir) return undefined;
+      // The user file is seen (by its lstat) just before the token is read: the link existed
+      // then, which is what getLinkToken's check after reading establishes too.
+      const link = readLinkFile(`${dir}/${app}${USERCONFIG}`);
+      if (!link) return undefined;
+      return { link, token: await readAdminToken(`${dir}/${app}${ADMINCONFIG}`) };
     },
 
     async updateLinkToken(user, app, token) {

@@ -46,6 +46,15 @@ export interface Store {
   putLink(user: string, app: string, config: LinkUserConfig, token: string): Promise<void>;
   getLink(user: string, app: string): Promise<LinkUserConfig | undefined>;
   getLinkToken(user: string, app: string): Promise<string | undefined>;
+  /**
+   * A click's first read: the link and its token, read now (the token never remembered), with
+   * the checks the two reads share made once. Undefined when there is no such link; `token` is
+   * undefined when the link has none.
+   */
+  getLinkForLaunch(
+    user: string,
+    app: string,
+  ): Promise<{ link: LinkUserConfig; token: string | undefined } | undefined>;
   /** Replaces the token of an existing link; false (nothing written) when the link is missing. */
   updateLinkToken(user: string, app: string, token: string): Promise<boolean>;
   /** Removes both files (user file first); false when the link did not exist. */

@@ -14,6 +14,7 @@ import {
   type PageContext,
   type PageDeps,
   type PageEnv,
+  pageNonce,
   setSessionCookie,
 } from './page-env.ts';
 import { sendPage } from './render.ts';
@@ -61,7 +62,7 @@ export function createAccountRoutes(deps: PageDeps): Hono<PageEnv> {
       return sendPage(
         c,
         <MessagePage
-          nonce={c.get('nonce')}
+          nonce={pageNonce(c)}
           tone="error"
           title="Login link not valid"
           heading="This login link has expired or was already used"
@@ -88,7 +89,7 @@ export function createAccountRoutes(deps: PageDeps): Hono<PageEnv> {
   });
 
   routes.get('/', async (c) => {
-    const nonce = c.get('nonce');
+    const nonce = pageNonce(c);
     const session = c.get('session');
     if (!session) return sendPage(c, <LoginRequiredPage nonce={nonce} />, 401);
     const [menu, account] = await Promise.all([
@@ -108,7 +109,7 @@ export function createAccountRoutes(deps: PageDeps): Hono<PageEnv> {
   });
 
   routes.post('/logout', async (c) => {
-    const nonce = c.get('nonce');
+    const nonce = pageNonce(c);
     const session = c.get('session');
     const sessionId = c.get('sessionId');
     if (!session || !sessionId) return c.redirect('/logout', 303);
@@ -132,7 +133,7 @@ export function createAccountRoutes(deps: PageDeps): Hono<PageEnv> {
   });
 
   routes.get('/logout', (c) => {
-    const nonce = c.get('nonce');
+    const nonce = pageNonce(c);
     const session = c.get('session');
     if (session) {
       // Reached by typing the address: logging out stays a POST with the CSRF token.

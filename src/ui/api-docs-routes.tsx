@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { buildOpenApi, type OpenApiDocument } from '../whm/openapi.ts';
 import type { WhmFunctions } from '../whm/registry.ts';
 import { ApiReferencePage } from './api-reference.tsx';
-import { type PageEnv, pageSecurity } from './page-env.ts';
+import { type PageEnv, pageNonce, pageSecurity } from './page-env.ts';
 import { sendPage } from './render.ts';
 
 export interface ApiDocsDeps {
@@ -38,7 +38,7 @@ export function createApiDocsRoutes(deps: ApiDocsDeps): Hono<PageEnv> {
 
   docs.use('/docs/api', pageSecurity());
   docs.get('/docs/api', (c) =>
-    sendPage(c, <ApiReferencePage doc={current().doc} nonce={c.get('nonce')} />),
+    sendPage(c, <ApiReferencePage doc={current().doc} nonce={pageNonce(c)} />),
   );
 
   return docs;

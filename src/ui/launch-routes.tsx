@@ -2,7 +2,7 @@
 // in yield mode and answers a redirect, the wait page (with a signed continuation) or a readable
 // page — never JSON. Only the session's own links can be launched.
 import { Hono } from 'hono';
-import { type AttemptNumber, launchApp } from '../broker/autologin.ts';
+import { type AttemptNumber, type LaunchOutcome, launchApp } from '../broker/autologin.ts';
 import {
   CONTINUATION_GRACE_MS,
   type Continuation,
@@ -18,7 +18,17 @@ import {
   PartnerUnavailablePage,
   WaitPage,
 } from './launch-pages.tsx';
-import { isCrossSite, type PageContext, type PageDeps, type PageEnv } from './page-env.ts';
+import {
+  headersPrepared,
+  isCrossSite,
+  LAUNCH_ROUTE,
+  loadSession,
+  type PageContext,
+  type PageDeps,
+  type PageEnv,
+  pageNonce,
+  redirectHeaders,
+} from './page-env.ts';
 import { sendPage } from './render.ts';
 
 const continueUrl = (app: string, token: string) =>
@@ -27,7 +37,7 @@ const continueUrl = (app: string, token: string) =>
 function noSuchLink(c: PageContext, app: string) {
   return sendPage(
     c,
-    <LaunchProblemPage nonce={c.get('nonce')} heading="There is no such integration">
+    <LaunchProblemPage nonce={pageNonce(c)} heading="There is no such integration">
       <p>Your account has no integration called “{app}”. It may have been removed.</p>
     </LaunchProblemPage>,
     404,
@@ -44,7 +54,7 @@ function showWait(
   return sendPage(
     c,
     <WaitPage
-      nonce={c.get('nonce')}
+      nonce={pageNonce(c)}
       label={label}
       nextAttempt={wait.nextAttempt}
       waitMs={waitMs}
@@ -55,27 +65,41 @@ function showWait(
 
 /**
  * Runs the broker for the session's user and turns the outcome into the browser's answer. Also
- * used by the login route when the login URL names an app.
+ * used by the login route when the login URL names an app. Not an async function: while the
+ * partner thinks, a pending click holds the `then` callback rather than a suspended frame.
  */
-export async function launchResponse(
+export function launchResponse(
   c: PageContext,
   deps: PageDeps,
   user: string,
   app: string,
   from?: { nextAttempt: AttemptNumber; remainingBudgetMs: number },
 ): Promise<Response> {
-  const outcome = await launchApp(deps.broker, {
+  return launchApp(deps.broker, {
     user,
     app,
     mode: 'yield',
     ...(from && { startAttempt: from.nextAttempt, waitBudgetMs: from.remainingBudgetMs }),
-  });
+  }).then((outcome) => answerOutcome(c, deps, user, app, outcome));
+}
+
+function answerOutcome(
+  c: PageContext,
+  deps: PageDeps,
+  user: string,
+  app: string,
+  outcome: LaunchOutcome,
+): Response | Promise<Response> {
   switch (outcome.kind) {
     case 'partner':
     case 'fallback':
-      c.header('Cache-Control', 'no-store');
-      c.header('Referrer-Policy', 'no-referrer');
-      return c.redirect(outcome.location, 302);
+      // From the login route, Hono's redirect keeps what that route prepared (the cookie).
+      if (headersPrepared(c)) {
+        c.header('Cache-Control', 'no-store');
+        c.header('Referrer-Policy', 'no-referrer');
+        return c.redirect(outcome.location, 302);
+      }
+      return new Response(null, { status: 302, headers: redirectHeaders(outcome.location) });
     case 'wait': {
       // Measured after the partner answered: the wait starts now, not when the click came in.
       const now = deps.now();
@@ -94,7 +118,7 @@ export async function launchResponse(
       if (outcome.reason === 'no-link') return noSuchLink(c, app);
       return sendPage(
         c,
-        <PartnerUnavailablePage nonce={c.get('nonce')} app={app} label={outcome.label} />,
+        <PartnerUnavailablePage nonce={pageNonce(c)} app={app} label={outcome.label} />,
         502,
       );
   }
@@ -103,18 +127,21 @@ export async function launchResponse(
 export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
   const routes = new Hono<PageEnv>();
 
-  routes.get('/integration/index.html', async (c) => {
+  routes.get(LAUNCH_ROUTE, async (c) => {
     // A HEAD (link previews, prefetchers) must not spend a partner call.
-    if (c.req.method === 'HEAD') return c.body(null, 200);
-    const nonce = c.get('nonce');
+    if (c.req.method === 'HEAD') {
+      pageNonce(c);
+      return c.body(null, 200);
+    }
+    await loadSession(c, deps);
     const session = c.get('session');
-    if (!session) return sendPage(c, <LoginRequiredPage nonce={nonce} />, 401);
+    if (!session) return sendPage(c, <LoginRequiredPage nonce={pageNonce(c)} />, 401);
 
     const parsed = appParam.safeParse(c.req.query('app'));
     if (!parsed.success) {
       return sendPage(
         c,
-        <LaunchProblemPage nonce={nonce} heading="This link is not valid">
+        <LaunchProblemPage nonce={pageNonce(c)} heading="This link is not valid">
           <p>The address does not name an integration. Open the integration from your menu.</p>
         </LaunchProblemPage>,
         400,
@@ -126,7 +153,7 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
     if (isCrossSite(c)) {
       const link = await deps.store.getLink(user, app);
       if (!link) return noSuchLink(c, app);
-      return sendPage(c, <ConfirmPage nonce={nonce} app={app} label={link.label || app} />);
+      return sendPage(c, <ConfirmPage nonce={pageNonce(c)} app={app} label={link.label || app} />);
     }
 
     const token = c.req.query('continue');
@@ -149,7 +176,7 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
       case 'other-user':
         return sendPage(
           c,
-          <LaunchProblemPage nonce={nonce} heading="This sign-in belongs to another account">
+          <LaunchProblemPage nonce={pageNonce(c)} heading="This sign-in belongs to another account">
             <p>
               The page you came from was started by a different user. Open the integration from your
               own menu instead.
@@ -160,7 +187,7 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
       case 'expired':
         return sendPage(
           c,
-          <LaunchProblemPage nonce={nonce} heading="This sign-in has expired" app={app}>
+          <LaunchProblemPage nonce={pageNonce(c)} heading="This sign-in has expired" app={app}>
             <p>The waiting page was left open for too long. Start again to get a fresh sign-in.</p>
           </LaunchProblemPage>,
           400,
@@ -168,7 +195,11 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
       default:
         return sendPage(
           c,
-          <LaunchProblemPage nonce={nonce} heading="This sign-in cannot be continued" app={app}>
+          <LaunchProblemPage
+            nonce={pageNonce(c)}
+            heading="This sign-in cannot be continued"
+            app={app}
+          >
             <p>The address of the waiting page is damaged or incomplete.</p>
           </LaunchProblemPage>,
           400,

@@ -290,6 +290,36 @@ describe('launchApp: fresh tokens', () => {
     expect(line).toMatchObject({ level: 'error', msg: 'autologin', storeError: 'Error' });
   });
 
+  it('with getLinkForLaunch: the first attempt takes its token, later ones re-read', async () => {
+    const t = setup([retry(1), redirect()]);
+    let launchReads = 0;
+    t.deps.store.getLinkForLaunch = async (user, app) => {
+      launchReads += 1;
+      const link = await t.store.getLink(user, app);
+      return link && { link, token: 'read-with-the-link' };
+    };
+    t.deps.sleep = async () => t.store.setToken(USER, APP, 'fresh-token');
+    await t.launch();
+    expect(launchReads).toBe(1);
+    expect(t.partner.posts.map((post) => post.form.token)).toEqual([
+      'read-with-the-link',
+      'fresh-token',
+    ]);
+    // Only the second attempt read the token on its own.
+    expect(t.store.tokenReads).toBe(1);
+  });
+
+  it('with getLinkForLaunch failing: reads again file by file, ending as before', async () => {
+    const t = setup([redirect()]);
+    t.deps.store.getLinkForLaunch = async () => {
+      throw new Error('disk on fire');
+    };
+    t.deps.store.getLinkToken = async () => {
+      throw new Error('disk on fire');
+    };
+    expect(await t.launch()).toMatchObject({ kind: 'fallback', reason: 'store-failed' });
+  });
+
   it('answers store-failed when the link cannot be read at all', async () => {
     const t = setup([redirect()]);
     t.deps.store.getLink = async () => {

@@ -111,6 +111,24 @@ describe('createPartnerClient', () => {
     const response = await c.post(partner.url, FORM);
     expect(armed).toEqual([10_000]);
     expect(response).toMatchObject({ kind: 'transport-error', code: 'timeout' });
+    expect(cancelled).toBe(0);
+  });
+
+  it('leaves no deadline armed once nothing is in flight', async () => {
+    let armed = 0;
+    let cancelled = 0;
+    const partner = await server((_req, res) => sendJson(res, 200, {}));
+    const c = client({
+      scheduleDeadline: () => {
+        armed += 1;
+        return () => {
+          cancelled += 1;
+        };
+      },
+    });
+    await Promise.all([c.post(partner.url, FORM), c.post(partner.url, FORM)]);
+    // One timer serves both attempts; it goes once the last one has its answer.
+    expect(armed).toBe(1);
     expect(cancelled).toBe(1);
   });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkHttpUrl,
   isSafeRedirectUrl,
+  safeLocationOrigin,
   toSafeLocation,
   urlOrigin,
 } from '../../src/broker/redirect-url.ts';
@@ -86,5 +87,20 @@ describe('toSafeLocation and urlOrigin', () => {
       'https://sso.example:8443',
     );
     expect(urlOrigin('not a url')).toBeUndefined();
+  });
+});
+
+describe('safeLocationOrigin', () => {
+  it.each([
+    'https://partner.example/sso/abc?code=1#x',
+    'http://127.0.0.1:8080/sso/1',
+    'https://PARTNER.example:443/',
+    'http://[::1]:3000/a',
+    'https://xn--bcher-kva.example/ü?q=ä',
+    'https://partner.example',
+  ])('is the URL origin of a safe location (%s)', (url) => {
+    const location = toSafeLocation(url);
+    expect(location).toBeDefined();
+    expect(safeLocationOrigin(location as string)).toBe(new URL(url).origin);
   });
 });

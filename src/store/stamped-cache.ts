@@ -1,0 +1,95 @@
+// Small files read often (a link's user file, a session record) remembered with the stamp of
+// the file they came from, so an unchanged file costs one lstat instead of open/fstat/read/close
+// and a parse. Every read still starts with that lstat, so a file another process replaced or
+// removed (the `linkbroker whmapi1` CLI, a logout elsewhere) is seen at once.
+import { lstatSync, type Stats } from 'node:fs';
+import { readFileWithStatsNoFollow } from './atomic-file.ts';
+import { StoreIntegrityError } from './store.ts';
+
+/**
+ * Files changed more recently than this are read but not remembered. File times come from a
+ * coarse clock: a replacement made within the same tick, with an inode number reused and the
+ * same size, could carry the very same stamp. Once a file's change time is this far in the past,
+ * any later change (a rename always brings a new change time) stamps it differently — git's
+ * "racy" index rule.
+ */
+export const SETTLE_MS = 2_000;
+
+interface Entry<T> {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  value: T;
+}
+
+export interface StampedCacheOptions {
+  maxEntries?: number;
+  /** Bound on the sum of the remembered files' sizes (link files may hold an icon). */
+  maxBytes?: number;
+  /** Wall clock in milliseconds (file times are wall-clock times). */
+  now?: () => number;
+}
+
+export interface StampedCache<T> {
+  /**
+   * The parsed contents of the regular file at `path`, or undefined when it does not exist or
+   * `parse` refuses it (refusals are not remembered). Never follows a symlink at `path`; the
+   * caller checks the directories above it.
+   */
+  read(path: string, parse: (raw: Buffer) => T | undefined): T | undefined;
+  /** Drops what is remembered for `path` (this process is changing the file). */
+  forget(path: string): void;
+}
+
+const sameFile = (entry: Entry<unknown>, stats: Stats) =>
+  entry.ino === stats.ino &&
+  entry.ctimeMs === stats.ctimeMs &&
+  entry.mtimeMs === stats.mtimeMs &&
+  entry.size === stats.size &&
+  entry.dev === stats.dev;
+
+export function createStampedCache<T>(options: StampedCacheOptions = {}): StampedCache<T> {
+  const { maxEntries = 10_000, maxBytes = 16 * 1024 * 1024, now = Date.now } = options;
+  const entries = new Map<string, Entry<T>>();
+  let bytes = 0;
+
+  function forget(path: string): void {
+    const entry = entries.get(path);
+    if (!entry) return;
+    bytes -= entry.size;
+    entries.delete(path);
+  }
+
+  return {
+    read(path, parse) {
+      const stats = lstatSync(path, { throwIfNoEntry: false });
+      if (!stats) {
+        forget(path);
+        return undefined;
+      }
+      if (!stats.isFile()) throw new StoreIntegrityError(`not a regular file: ${path}`);
+      const entry = entries.get(path);
+      if (entry && sameFile(entry, stats)) return entry.value;
+      forget(path);
+
+      // The stamp kept is the one of the file actually read (fstat of the open descriptor).
+      const read = readFileWithStatsNoFollow(path);
+      if (!read) return undefined;
+      const value = parse(read.data);
+      const { stats: stamp } = read;
+      if (value !== undefined && now() - stamp.ctimeMs >= SETTLE_MS && stamp.size <= maxBytes) {
+        if (entries.size >= maxEntries || bytes + stamp.size > maxBytes) {
+          entries.clear();
+          bytes = 0;
+        }
+        const { dev, ino, size, mtimeMs, ctimeMs } = stamp;
+        entries.set(path, { dev, ino, size, mtimeMs, ctimeMs, value });
+        bytes += size;
+      }
+      return value;
+    },
+    forget,
+  };
+}
