@@ -249,7 +249,8 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
       const name = accept(entry);
       if (name !== undefined && NAME.test(name)) names.push(name);
     }
-    return names.sort(byCodePoint);
+    // NAME admits ASCII only, where the default sort is code-point order (without a callback).
+    return names.sort();
   }
 
   function parseAccount(data: Record<string, unknown> | undefined, user: string, path: string) {
