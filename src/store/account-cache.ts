@@ -1,24 +1,34 @@
 // Remembers account lookups (every per-user API call starts with one) while the accounts
 // directory is unchanged: one lstat instead of open/fstat/read/close/parse. Any process that
 // adds or removes an account changes the directory's mtime/ctime, which empties the cache.
-// (Two changes by another process within one timestamp tick of a lookup could go unseen until
-// the next change; this process's own writes always empty it.)
+// Nothing is remembered while the directory changed in the last SETTLE_MS: two changes within
+// one tick of the file system's clock could leave the same stamp (stamped-cache.ts).
 import { lstatSync } from 'node:fs';
+import { SETTLE_MS } from './stamped-cache.ts';
 import type { Account } from './store.ts';
 import { StoreIntegrityError } from './store.ts';
 
 const MAX_ENTRIES = 10_000;
 
-export function createAccountCache(accountsDir: string) {
+interface Stamp {
+  key: string;
+  /** Whether the directory last changed long enough ago for its stamp to be trusted. */
+  settled: boolean;
+}
+
+export function createAccountCache(accountsDir: string, now: () => number = Date.now) {
   const entries = new Map<string, Account | undefined>();
   let stamp = '';
 
-  /** The directory's identity and change times; '' when it does not exist. */
-  function currentStamp(): string {
+  /** The directory's identity and change times; key '' when it does not exist. */
+  function currentStamp(): Stamp {
     const stats = lstatSync(accountsDir, { throwIfNoEntry: false });
-    if (!stats) return '';
+    if (!stats) return { key: '', settled: false };
     if (!stats.isDirectory()) throw new StoreIntegrityError(`not a directory: ${accountsDir}`);
-    return `${stats.ino}:${stats.mtimeMs}:${stats.ctimeMs}`;
+    return {
+      key: `${stats.ino}:${stats.mtimeMs}:${stats.ctimeMs}`,
+      settled: now() - stats.ctimeMs >= SETTLE_MS,
+    };
   }
 
   return {
@@ -26,16 +36,16 @@ export function createAccountCache(accountsDir: string) {
       user: string,
       read: () => Promise<Account | undefined>,
     ): Promise<Account | undefined> {
-      const now = currentStamp();
-      if (now === '') return undefined;
-      if (now !== stamp) {
+      const current = currentStamp();
+      if (current.key === '') return undefined;
+      if (current.key !== stamp) {
         entries.clear();
-        stamp = now;
+        stamp = current.key;
       }
       if (entries.has(user)) return entries.get(user);
       const account = await read();
-      // Only remember what was read under the stamp still current (no change meanwhile).
-      if (currentStamp() === stamp) {
+      // Only remember what was read under a settled stamp still current (no change meanwhile).
+      if (current.settled && currentStamp().key === stamp) {
         if (entries.size >= MAX_ENTRIES) entries.clear();
         entries.set(user, account);
       }

@@ -231,7 +231,9 @@ export async function commitFiles(
       }
       throw error;
     }
-    await Promise.all(entries.map((e, i) => rename(temps[i] as string, join(dir, e.target))));
+    // In the given order, one after the other: the admin file (token) first, so a reader never
+    // sees a new link's user file before its token.
+    for (const [i, e] of entries.entries()) await rename(temps[i] as string, join(dir, e.target));
     await fsyncFd(dirFd);
   } finally {
     closeSync(dirFd);

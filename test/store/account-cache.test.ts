@@ -1,10 +1,12 @@
 // The account lookup cache sees accounts added or removed by another store (another process).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.ts';
+import { createAccountCache } from '../../src/store/account-cache.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
+import { SETTLE_MS } from '../../src/store/stamped-cache.ts';
 
 let dataDir: string;
 afterEach(() => rm(dataDir, { recursive: true, force: true }));
@@ -29,4 +31,43 @@ it('answers from the cache yet sees changes made by another store', async () => 
   // Its own writes are seen at once.
   await server.createAccount({ user: 'ben', domain: 'ben.example.com', created: 2 });
   expect(await server.getAccount('ben')).toMatchObject({ user: 'ben' });
+});
+
+describe('createAccountCache', () => {
+  const amy = { user: 'amy', domain: 'amy.example.com', created: 1 };
+
+  async function setup(nowOffsetMs: number) {
+    dataDir = await mkdtemp(join(tmpdir(), 'linkbroker-accounts-'));
+    const dir = join(dataDir, 'accounts');
+    await mkdir(dir);
+    const reads = { count: 0 };
+    const read = async () => {
+      reads.count++;
+      return amy;
+    };
+    const cache = createAccountCache(dir, () => Date.now() + nowOffsetMs);
+    return { dir, reads, read, cache };
+  }
+
+  it('remembers a lookup once the directory has settled', async () => {
+    const { reads, read, cache } = await setup(SETTLE_MS + 1_000);
+    expect(await cache.lookup('amy', read)).toEqual(amy);
+    expect(await cache.lookup('amy', read)).toEqual(amy);
+    expect(reads.count).toBe(1);
+  });
+
+  it('remembers nothing while the directory changed within SETTLE_MS', async () => {
+    const { reads, read, cache } = await setup(0);
+    await cache.lookup('amy', read);
+    await cache.lookup('amy', read);
+    expect(reads.count).toBe(2);
+  });
+
+  it('reads again once the directory changes', async () => {
+    const { dir, reads, read, cache } = await setup(SETTLE_MS + 1_000);
+    await cache.lookup('amy', read);
+    await writeFile(join(dir, 'ben.json'), '{}');
+    await cache.lookup('amy', read);
+    expect(reads.count).toBe(2);
+  });
 });
