@@ -264,8 +264,8 @@ export async function runClickPathBench(options: ClickPathOptions = {}): Promise
       results.push(
         await compare(name, subject, bare, {
           concurrency,
-          roundMs: options.roundMs ?? 2_000,
-          rounds: options.rounds ?? 4,
+          roundMs: options.roundMs ?? 1_000,
+          rounds: options.rounds ?? 10,
           warmupMs: options.warmupMs ?? 1_000,
           target: 0.85,
         }),
