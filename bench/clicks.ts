@@ -151,19 +151,22 @@ async function startBenchServer(overrides: BrokerOverrides = {}) {
   };
 }
 
+/** The form the broker POSTs for the bench's link (the baselines send the same). */
+const CLICK_FORM = {
+  app: 'click',
+  user: USER,
+  token: TOKEN,
+  subscriber_unique_id: '1001',
+  attempt: '1',
+  url: FALLBACK,
+  label: 'Mock Billing',
+  implements: 'billing',
+};
+
 /** The baseline: a bare Hono route doing the one partner request our broker does, then a 302. */
 async function startBaseline(autologinUrl: string) {
   const agent = new Agent({ connections: 64 });
-  const form = new URLSearchParams({
-    app: 'click',
-    user: USER,
-    token: TOKEN,
-    subscriber_unique_id: '1001',
-    attempt: '1',
-    url: FALLBACK,
-    label: 'Mock Billing',
-    implements: 'billing',
-  }).toString();
+  const form = new URLSearchParams(CLICK_FORM).toString();
   const app = new Hono();
   app.get('/click', async (c) => {
     const res = await request(autologinUrl, {
@@ -488,16 +491,7 @@ export async function runPartnerClientBench(): Promise<Comparison> {
   const client = createPartnerClient();
   const agent = new Agent({ connections: DEFAULT_CONNECTIONS_PER_ORIGIN });
   const url = `${partner.url}/autologin`;
-  const form = {
-    app: 'click',
-    user: USER,
-    token: TOKEN,
-    subscriber_unique_id: '1001',
-    attempt: '1',
-    url: FALLBACK,
-    label: 'Mock Billing',
-    implements: 'billing',
-  };
+  const form = CLICK_FORM;
   try {
     const ours = async () => {
       const response = await client.post(url, form);
