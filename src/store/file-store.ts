@@ -181,6 +181,15 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     return undefined;
   }
 
+  /** A link's two paths for reading, names checked; undefined when the user has no directory. */
+  async function linkFilesToRead(user: string, app: string) {
+    checkUser(user);
+    checkApp(app);
+    const dir = await userDirToRead(user);
+    if (dir === undefined) return undefined;
+    return { user: `${dir}/${app}${USERCONFIG}`, admin: `${dir}/${app}${ADMINCONFIG}` };
+  }
+
   function writeLink<T>(user: string, app: string, fn: () => Promise<T>): Promise<T> {
     return withUserLock(user, false, () => withMutex(`link/${user}/${app}`, fn));
   }
@@ -352,33 +361,26 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     },
 
     async getLink(user, app) {
-      checkUser(user);
-      checkApp(app);
-      const dir = await userDirToRead(user);
-      return dir === undefined ? undefined : readLinkFile(`${dir}/${app}${USERCONFIG}`);
+      const paths = await linkFilesToRead(user, app);
+      return paths && readLinkFile(paths.user);
     },
 
     async getLinkToken(user, app) {
-      checkUser(user);
-      checkApp(app);
-      const dir = await userDirToRead(user);
-      if (!dir) return undefined;
-      const token = await readAdminToken(`${dir}/${app}${ADMINCONFIG}`);
+      const paths = await linkFilesToRead(user, app);
+      if (!paths) return undefined;
+      const token = await readAdminToken(paths.admin);
       if (token === undefined) return undefined;
       // Checked after reading: deletes remove the user file first, so the link existed when read.
-      return (await lstatOrUndefined(`${dir}/${app}${USERCONFIG}`)) ? token : undefined;
+      return (await lstatOrUndefined(paths.user)) ? token : undefined;
     },
 
     async getLinkForLaunch(user, app) {
-      checkUser(user);
-      checkApp(app);
-      const dir = await userDirToRead(user);
-      if (!dir) return undefined;
+      const paths = await linkFilesToRead(user, app);
       // The user file is seen (by its lstat) just before the token is read: the link existed
       // then, which is what getLinkToken's check after reading establishes too.
-      const link = readLinkFile(`${dir}/${app}${USERCONFIG}`);
-      if (!link) return undefined;
-      return { link, token: await readAdminToken(`${dir}/${app}${ADMINCONFIG}`) };
+      const link = paths && readLinkFile(paths.user);
+      if (!paths || !link) return undefined;
+      return { link, token: await readAdminToken(paths.admin) };
     },
 
     async updateLinkToken(user, app, token) {
