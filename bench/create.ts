@@ -1,11 +1,14 @@
 // Issue 2's benchmarks: create_integration_link and its rejected form against bare Hono routes
-// doing the same durable two-file write / answering the same failure body.
+// doing the same durable two-file write / answering the same failure body. For the rejected
+// form it also measures a "floor": a hand-written route doing only the work the spec demands.
+import { hash, timingSafeEqual } from 'node:crypto';
+import { lstatSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { type Comparison, compare } from './harness.ts';
-import { AUTH, post, startBare, startLinkbroker } from './servers.ts';
+import { AUTH, BENCH_TOKEN, post, startBare, startLinkbroker } from './servers.ts';
 
 const TOKEN = 'bench-link-token-9f8e7d6c5b4a';
 const linkArgs = (app: string) =>
@@ -76,6 +79,64 @@ async function bareCreateServer() {
   return startBare(app);
 }
 
+const IDENTIFIER = /^[A-Za-z0-9_-]{1,64}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the rule is about control characters.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const text = (v: string | undefined, max: number) =>
+  v !== undefined && v.length > 0 && v.length <= max && !CONTROL.test(v);
+const httpUrl = (v: string | undefined) => {
+  if (v === undefined) return true;
+  if (v.length > 2048 || !/^https?:\/\/[^\s\\]+$/i.test(v)) return false;
+  try {
+    const url = new URL(v);
+    return url.username === '' && url.password === '' && url.hostname !== '';
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The least a rejected create can do and still follow the spec, written by hand with no layer
+ * in between: the root token's digest compared in constant time, the form parsed, the account
+ * looked up (one lstat), every rule this request's parameters meet checked, the reason answered.
+ * It shows how far the target is from what the machine allows, not a design to copy.
+ */
+async function floorRejectServer(dataDir: string) {
+  const tokenHash = hash('sha256', BENCH_TOKEN, 'buffer');
+  const app = new Hono();
+  app.post('/json-api/create_integration_link', async (c) => {
+    const header = c.req.header('authorization') ?? '';
+    const secret = header.slice(header.indexOf(':') + 1);
+    const authorised = timingSafeEqual(hash('sha256', secret, 'buffer'), tokenHash);
+    if (!authorised || !header.startsWith('whm root:')) return c.text('Access denied', 403);
+    const args: Record<string, string> = Object.create(null);
+    for (const [key, value] of new URLSearchParams(await c.req.text())) args[key] ??= value;
+    const fail = (reason: string) =>
+      c.json({ metadata: { command: 'create_integration_link', reason, result: 0, version: 1 } });
+    const user = args.user ?? '';
+    if (
+      !/^[a-z][a-z0-9]{0,15}$/.test(user) ||
+      !lstatSync(join(dataDir, 'accounts', `${user}.json`), { throwIfNoEntry: false })
+    ) {
+      return fail(`You do not have a user named “${user}”.`);
+    }
+    const { app: name = '' } = args;
+    if (!IDENTIFIER.test(name) || name.startsWith('group_')) return fail('app');
+    if (!IDENTIFIER.test(args.implements ?? '')) return fail('implements');
+    if (!text(args.label, 256)) return fail('label');
+    if (!text(args.subscriber_unique_id, 1024)) return fail('subscriber_unique_id');
+    if (!text(args.token, 4096)) return fail('token');
+    if (!httpUrl(args.autologin_token_url)) return fail('autologin_token_url');
+    if (!httpUrl(args.url)) return fail('url');
+    if (args.group_id !== undefined && !IDENTIFIER.test(args.group_id)) return fail('group_id');
+    if (args.hide !== undefined && args.hide !== '0' && args.hide !== '1') {
+      return fail('The “hide” parameter must be 0 or 1.');
+    }
+    return fail('not a rejected request');
+  });
+  return startBare(app);
+}
+
 export async function runCreateBench(quick = false): Promise<Comparison[]> {
   const lb = await startLinkbroker();
   const bare = await bareCreateServer();
@@ -108,6 +169,12 @@ export async function runCreateBench(quick = false): Promise<Comparison[]> {
     );
   }
   const rejected = `${linkArgs('appx')}&hide=2`;
+  const floor = await floorRejectServer(lb.dataDir);
+  const [ours, floors] = await Promise.all([
+    post(`${lb.url}/json-api/create_integration_link`, rejected, AUTH),
+    post(`${floor.url}/json-api/create_integration_link`, rejected, AUTH),
+  ]);
+  if (ours !== floors) throw new Error(`answers differ:\n${ours}\n${floors}`);
   for (const concurrency of [1, 16]) {
     results.push(
       await compare(
@@ -122,8 +189,21 @@ export async function runCreateBench(quick = false): Promise<Comparison[]> {
         { concurrency, target: 0.8, ...timing },
       ),
     );
+    results.push(
+      await compare(
+        'the floor for a rejected create (hand-written, spec-required work only) vs bare',
+        async () => {
+          await post(`${floor.url}/json-api/create_integration_link`, rejected, AUTH);
+        },
+        async () => {
+          await post(`${bare.url}/json-api/reject`, rejected);
+        },
+        { concurrency, target: 0.8, ...timing },
+      ),
+    );
   }
   await lb.close();
   await bare.close();
+  await floor.close();
   return results;
 }

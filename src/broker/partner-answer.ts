@@ -31,7 +31,8 @@ export function readAnswer(response: PartnerResponse): PartnerAnswer {
   let parsed: unknown;
   try {
     // Whatever the content type says: partners often send JSON as text/html.
-    parsed = JSON.parse(response.body.replace(/^\uFEFF/, ''));
+    const { body } = response;
+    parsed = JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
   } catch {
     return { kind: 'failed', detail: 'invalid-json' };
   }

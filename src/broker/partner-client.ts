@@ -275,7 +275,9 @@ class Attempt implements Dispatcher.DispatchHandler, DeadlineEntry {
 }
 
 function createDecoder(contentEncoding: string | string[] | undefined): Transform | undefined {
-  const codings = [contentEncoding ?? []]
+  // The usual answer: no coding at all, decided without building the list below.
+  if (contentEncoding === undefined) return undefined;
+  const codings = [contentEncoding]
     .flat()
     .flatMap((value) => value.split(','))
     .map((value) => value.trim().toLowerCase())

@@ -53,7 +53,7 @@ export function parseWhmArgs(
       );
     }
   }
-  addParams(args, new URLSearchParams(query));
+  if (query !== '') addParams(args, new URLSearchParams(query));
   return args;
 }
 
