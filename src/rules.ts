@@ -3,7 +3,10 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
 
-const CONTROL = /\p{Cc}/u;
+// The Unicode category Cc (C0 controls, DEL, C1 controls), as a plain class: the same code
+// points as /\p{Cc}/u, matched without the Unicode-mode engine.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const IDENTIFIER = /^[A-Za-z0-9_-]+$/;
 
 export const q = (name: string) => `The “${name}” parameter`;
@@ -14,6 +17,9 @@ export const charCount = (value: string) => {
   for (const _ of value) n++;
   return n;
 };
+
+/** Whether `value` has at most `max` code points; never fewer code points than UTF-16 units. */
+const charsAtMost = (value: string, max: number) => value.length <= max || charCount(value) <= max;
 
 /** A string parameter: required (or optional) with a clear message when absent. */
 export function str(name: string) {
@@ -45,8 +51,8 @@ export function ruled(name: string, rules: readonly Rule[]) {
 }
 
 const nonEmpty = (name: string): Rule => [(v) => v.length > 0, `${q(name)} must not be empty.`];
-const atMost = (name: string, max: number, count: (v: string) => number): Rule => [
-  (v) => count(v) <= max,
+const atMost = (name: string, max: number, fits: (v: string, max: number) => boolean): Rule => [
+  (v) => fits(v, max),
   `${q(name)} may be at most ${max} characters long.`,
 ];
 
@@ -54,7 +60,7 @@ const atMost = (name: string, max: number, count: (v: string) => number): Rule =
 export function text(name: string, max: number) {
   return ruled(name, [
     nonEmpty(name),
-    atMost(name, max, charCount),
+    atMost(name, max, charsAtMost),
     [(v) => !CONTROL.test(v), `${q(name)} must not contain control characters.`],
   ]).meta({
     description: `1–${max} characters, no control characters.`,
@@ -67,7 +73,7 @@ export function text(name: string, max: number) {
 export function identifier(name: string, max = 64, more: readonly Rule[] = []) {
   return ruled(name, [
     nonEmpty(name),
-    atMost(name, max, (v) => v.length),
+    atMost(name, max, (v, limit) => v.length <= limit),
     [(v) => IDENTIFIER.test(v), `${q(name)} may contain only letters, digits, “_” and “-”.`],
     ...more,
   ]).meta({

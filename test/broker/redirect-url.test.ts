@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkHttpUrl,
+  FORBIDDEN_CHARACTERS,
   isSafeRedirectUrl,
   safeLocationOrigin,
   toSafeLocation,
@@ -63,6 +64,32 @@ describe('isSafeRedirectUrl', () => {
     expect(checkHttpUrl(base + 'a'.repeat(2049 - base.length))).toBe(
       'may be at most 2048 characters long',
     );
+  });
+
+  it('forbids exactly the controls, space, backslash and what \\s matches, in every plane', () => {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the rule's definition, spelled out.
+    const definition = /[\u0000-\u0020\u007f-\u009f\\]|\s/u;
+    const differing: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const ch = String.fromCodePoint(cp);
+      if (FORBIDDEN_CHARACTERS.test(ch) !== definition.test(ch)) differing.push(cp.toString(16));
+    }
+    expect(differing).toEqual([]);
+  });
+
+  it('counts an "@" only in the authority as credentials', () => {
+    for (const url of [
+      'https://a.example/@x',
+      'https://a.example?to=x@y.example',
+      'https://a.example#@',
+      'https://a.example:8443/p/@/q',
+    ]) {
+      expect(checkHttpUrl(url)).toBeUndefined();
+    }
+    for (const url of ['https://x@a.example', 'HTTP://@a.example/', 'https://a:b@c@a.example?x']) {
+      expect(checkHttpUrl(url)).toBe('must not contain credentials');
+    }
   });
 
   it('names the broken rule in a fragment that completes a WHM reason', () => {
