@@ -198,7 +198,7 @@ export async function runCreateBench(quick = false): Promise<Comparison[]> {
         async () => {
           await post(`${bare.url}/json-api/reject`, rejected);
         },
-        { concurrency, target: 0.8, ...timing },
+        { concurrency, target: 0.8, ...timing, subjectLabel: 'floor' },
       ),
     );
   }

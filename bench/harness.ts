@@ -39,6 +39,8 @@ export async function measure(
 
 export interface Comparison {
   name: string;
+  /** What the subject is, in the report: linkbroker, or a floor route. */
+  subjectLabel: string;
   concurrency: number;
   subject: Measurement;
   baseline: Measurement;
@@ -81,6 +83,7 @@ export async function compare(
     rounds: number;
     warmupMs: number;
     target: number;
+    subjectLabel?: string;
   },
 ): Promise<Comparison> {
   await measure(subject, options.concurrency, options.warmupMs);
@@ -102,6 +105,7 @@ export async function compare(
   );
   return {
     name,
+    subjectLabel: options.subjectLabel ?? 'linkbroker',
     concurrency: options.concurrency,
     subject: total(a),
     baseline: total(b),
@@ -117,7 +121,7 @@ export function report(c: Comparison): string {
   const [low, high] = c.ratioRange;
   return [
     `${c.name} (concurrency ${c.concurrency})`,
-    `  linkbroker ${c.subject.perSecond.toFixed(0)} req/s, ${c.subject.cpuMicrosPerRequest.toFixed(0)} µs CPU/req`,
+    `  ${c.subjectLabel.padEnd(10)} ${c.subject.perSecond.toFixed(0)} req/s, ${c.subject.cpuMicrosPerRequest.toFixed(0)} µs CPU/req`,
     `  baseline   ${c.baseline.perSecond.toFixed(0)} req/s, ${c.baseline.cpuMicrosPerRequest.toFixed(0)} µs CPU/req`,
     `  ratio ${c.ratio.toFixed(3)}× throughput (rounds ${low.toFixed(2)}–${high.toFixed(2)}), ${c.cpuRatio.toFixed(3)}× CPU/req — target ≥ ${c.target}×: ${verdict}`,
   ].join('\n');
