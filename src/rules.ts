@@ -18,7 +18,7 @@ export const charCount = (value: string) => {
   return n;
 };
 
-/** Whether `value` has at most `max` code points; never fewer code points than UTF-16 units. */
+/** Whether `value` has at most `max` code points (never more of those than UTF-16 units). */
 const charsAtMost = (value: string, max: number) => value.length <= max || charCount(value) <= max;
 
 /** A string parameter: required (or optional) with a clear message when absent. */
