@@ -6,7 +6,7 @@ import { BodyTooLargeError, readBodyText } from '../read-body.ts';
 import { HomePage } from './home-page.tsx';
 import { LoginRequiredPage } from './launch-pages.tsx';
 import { launchResponse } from './launch-routes.tsx';
-import { MessagePage } from './layout.tsx';
+import { HomeLink, MessagePage } from './layout.tsx';
 import { buildMenu } from './menu.ts';
 import {
   clearSessionCookie,
@@ -40,11 +40,7 @@ function LogoutRefusedPage(props: { nonce: string }) {
       tone="error"
       title="Not logged out"
       heading="You were not logged out"
-      actions={
-        <a class="button" href="/">
-          Back to your control panel
-        </a>
-      }
+      actions={<HomeLink />}
     >
       <p>That request did not come from your control panel. Use “Log out” in the menu instead.</p>
     </MessagePage>

@@ -2,7 +2,7 @@
 // page for a launch another site started, and the readable failures.
 import type { Child } from 'hono/jsx';
 import { MAX_ATTEMPTS } from '../broker/autologin.ts';
-import { Layout, MessagePage } from './layout.tsx';
+import { HomeLink, Layout, MessagePage } from './layout.tsx';
 
 // A constant, under the CSP nonce. It counts down and then replaces the page with the
 // continuation, so Back does not land on a spent wait page. Without JavaScript the <noscript>
@@ -37,12 +37,6 @@ function LaunchButton(props: { app: string; children: Child; secondary?: boolean
     </form>
   );
 }
-
-const HomeLink = () => (
-  <a class="button secondary" href="/">
-    Back to your control panel
-  </a>
-);
 
 export function WaitPage(props: {
   nonce: string;
@@ -101,7 +95,7 @@ export function ConfirmPage(props: { nonce: string; app: string; label: string }
       actions={
         <>
           <LaunchButton app={props.app}>Continue to {props.label}</LaunchButton>
-          <HomeLink />
+          <HomeLink secondary />
         </>
       }
     >
@@ -134,7 +128,7 @@ export function PartnerUnavailablePage(props: { nonce: string; app: string; labe
       actions={
         <>
           <LaunchButton app={props.app}>Try again</LaunchButton>
-          <HomeLink />
+          <HomeLink secondary />
         </>
       }
     >
@@ -163,7 +157,7 @@ export function LaunchProblemPage(props: {
       actions={
         <>
           {props.app ? <LaunchButton app={props.app}>Start again</LaunchButton> : null}
-          <HomeLink />
+          <HomeLink secondary />
         </>
       }
     >

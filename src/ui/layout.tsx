@@ -159,6 +159,13 @@ export function Layout(props: {
   );
 }
 
+/** The way back to the home page, the usual action of a message page. */
+export const HomeLink = (props: { secondary?: boolean }) => (
+  <a class={props.secondary ? 'button secondary' : 'button'} href="/">
+    Back to your control panel
+  </a>
+);
+
 /** A one-message page: what happened, in words, and what the user can do next. */
 export function MessagePage(props: {
   nonce: string;

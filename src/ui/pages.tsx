@@ -7,7 +7,7 @@ import { createAccountRoutes } from './account-routes.tsx';
 import { createExecuteRoutes } from './execute-routes.ts';
 import { createIconRoutes } from './icons.ts';
 import { createLaunchRoutes } from './launch-routes.tsx';
-import { MessagePage } from './layout.tsx';
+import { HomeLink, MessagePage } from './layout.tsx';
 import {
   LAUNCH_ROUTE,
   type PageContext,
@@ -74,11 +74,7 @@ export function pageErrorResponse(c: Context, requestId: string): Response | Pro
       tone="error"
       title="Something went wrong"
       heading="Something went wrong on our side"
-      actions={
-        <a class="button" href="/">
-          Back to your control panel
-        </a>
-      }
+      actions={<HomeLink />}
     >
       <p>
         Please try again in a moment. If it keeps happening, quote this reference to your hosting
