@@ -26,7 +26,9 @@ import { Hono } from 'hono';
 import { Agent, request } from 'undici';
 import {
   createPartnerClient,
+  DEFAULT_ATTEMPT_TIMEOUT_MS,
   DEFAULT_CONNECTIONS_PER_ORIGIN,
+  MAX_BODY_BYTES,
   PARTNER_REQUEST_HEADERS,
   USER_AGENT,
 } from '../src/broker/partner-client.ts';
@@ -225,14 +227,14 @@ async function startBaseline(autologinUrl: string) {
 async function startFloor(linkDir: string, autologinUrl: string) {
   const agent = new Agent({
     connections: DEFAULT_CONNECTIONS_PER_ORIGIN,
-    headersTimeout: 10_000,
-    bodyTimeout: 10_000,
-    maxResponseSize: 64 * 1024,
+    headersTimeout: DEFAULT_ATTEMPT_TIMEOUT_MS,
+    bodyTimeout: DEFAULT_ATTEMPT_TIMEOUT_MS,
+    maxResponseSize: MAX_BODY_BYTES,
   });
   const sessionId = randomBytes(24).toString('base64url');
   const sessions = new Map([[sessionId, { user: USER, seenAt: Date.now() }]]);
   const partnerOrigin = new URL(autologinUrl).origin;
-  const scratch = Buffer.allocUnsafe(64 * 1024);
+  const scratch = Buffer.allocUnsafe(MAX_BODY_BYTES);
   let logLine = '';
   const app = new Hono();
   app.get('/click', async (c) => {
