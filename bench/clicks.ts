@@ -182,7 +182,7 @@ async function startBaseline(autologinUrl: string) {
   const agent = new Agent({ connections: 64 });
   const form = new URLSearchParams(CLICK_FORM).toString();
   const app = new Hono();
-  app.get('/click', async (c) => {
+  app.get('/integration/index.html', async (c) => {
     const res = await request(autologinUrl, {
       dispatcher: agent,
       method: 'POST',
@@ -204,7 +204,7 @@ async function startBaseline(autologinUrl: string) {
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/click`,
+    url: `http://127.0.0.1:${port}/integration/index.html?app=click`,
     async stop() {
       await new Promise<void>((done) => {
         server.close(() => done());
@@ -237,7 +237,7 @@ async function startFloor(linkDir: string, autologinUrl: string) {
   const scratch = Buffer.allocUnsafe(MAX_BODY_BYTES);
   let logLine = '';
   const app = new Hono();
-  app.get('/click', async (c) => {
+  app.get('/integration/index.html', async (c) => {
     const cookie = c.req.header('cookie') ?? '';
     const session = sessions.get(cookie.slice(cookie.indexOf('=') + 1));
     if (!session || Date.now() - session.seenAt > 15 * 60_000) return c.text('log in', 401);
@@ -291,7 +291,7 @@ async function startFloor(linkDir: string, autologinUrl: string) {
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/click?app=click`,
+    url: `http://127.0.0.1:${port}/integration/index.html?app=click`,
     cookie: `floor=${sessionId}`,
     /** The last log line, so that serialising it is not optimised away. */
     lastLogLine: () => logLine,
@@ -358,7 +358,7 @@ export async function runClickPathBench(options: ClickPathOptions = {}): Promise
     if (check.statusCode !== target.status || !location.startsWith(sso)) {
       throw new Error(`linkbroker did not send the click to the partner: ${check.statusCode}`);
     }
-    const base = await request(baseline.url, { dispatcher: client });
+    const base = await request(baseline.url, { dispatcher: client, headers: target.headers });
     await base.body.dump();
     if (base.statusCode !== 302 || !String(base.headers.location).startsWith(sso)) {
       throw new Error(`the baseline did not redirect to the partner (${base.statusCode})`);
@@ -370,7 +370,7 @@ export async function runClickPathBench(options: ClickPathOptions = {}): Promise
       if (res.statusCode !== status) throw new Error(`${url} answered ${res.statusCode}`);
     };
     const subject = click(target.url, target.headers, target.status);
-    const bare = click(baseline.url, {}, 302);
+    const bare = click(baseline.url, target.headers, 302);
     if (floor) {
       const res = await request(floor.url, {
         dispatcher: client,

@@ -71,7 +71,7 @@ export async function runListLinksBench(quick = false): Promise<Comparison[]> {
   for (const { name, body, count } of variants) {
     // Both answers must be the same JSON, or the comparison means nothing.
     const ours = await post(`${lb.url}/json-api/list_integration_links`, body, AUTH);
-    const theirs = await post(`${bare.url}/json-api/list_integration_links`, body);
+    const theirs = await post(`${bare.url}/json-api/list_integration_links`, body, AUTH);
     if (ours !== theirs || JSON.parse(ours).data.links.length !== count) {
       throw new Error(`answers differ:\n${ours}\n${theirs}`);
     }
@@ -83,7 +83,7 @@ export async function runListLinksBench(quick = false): Promise<Comparison[]> {
             await post(`${lb.url}/json-api/list_integration_links`, body, AUTH);
           },
           async () => {
-            await post(`${bare.url}/json-api/list_integration_links`, body);
+            await post(`${bare.url}/json-api/list_integration_links`, body, AUTH);
           },
           { concurrency, target: 0.85, ...timing },
         ),

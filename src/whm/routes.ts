@@ -5,7 +5,7 @@ import { clientAddress } from '../client-address.ts';
 import { ValidationError } from '../errors.ts';
 import { BodyTooLargeError, readBodyText } from '../read-body.ts';
 import { parseWhmArgs } from './args.ts';
-import { authenticate, type RootCredentials } from './auth.ts';
+import { createAuthenticator, type RootCredentials } from './auth.ts';
 import { failure } from './envelope.ts';
 import { runWhmFunction, type WhmAnswer, type WhmDeps, type WhmFunctions } from './registry.ts';
 import type { Throttle } from './throttle.ts';
@@ -22,6 +22,7 @@ const ACCESS_DENIED = 'Access denied';
 
 export function createWhmRoutes(deps: WhmRouteDeps): Hono {
   const whm = new Hono();
+  const authenticate = createAuthenticator(deps.root);
 
   // One handler, no middleware chain: authentication first, then the body, then the function.
   whm.all('/:function', async (c) => {
@@ -32,7 +33,7 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
       c.header('Retry-After', String(Math.ceil(waitMs / 1000)));
       return c.json(failure(command, 'Too many failed login attempts; try again later.'), 429);
     }
-    const auth = authenticate(c.req.header('authorization'), deps.root);
+    const auth = authenticate(c.req.header('authorization'));
     if (auth === 'missing') {
       c.header('WWW-Authenticate', 'Basic realm="linkbroker WHM", charset="UTF-8"');
       return c.json(failure(command, ACCESS_DENIED), 401);
