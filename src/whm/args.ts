@@ -5,10 +5,11 @@ import { quote, ValidationError } from '../errors.ts';
 export type WhmArgs = Record<string, string>;
 
 function addParams(args: WhmArgs, params: URLSearchParams): void {
-  for (const [key, value] of params) {
+  // forEach rather than for…of: no [key, value] array and iterator result per pair.
+  params.forEach((value, key) => {
     // The first occurrence wins; later repeats are ignored (WHM keeps one value per name).
     if (!Object.hasOwn(args, key)) args[key] = value;
-  }
+  });
 }
 
 function addJson(args: WhmArgs, text: string): void {
