@@ -266,12 +266,16 @@ function runProtocol(
 function nextAttempt(run: LaunchRun): Promise<LaunchOutcome> {
   // Only reached with startAttempt past the last attempt.
   if (run.next > MAX_ATTEMPTS) return Promise.resolve(end(run, 'retries-exhausted'));
-  return tryNext(run)
-    .catch((error: unknown) => retryTransient(run, error))
-    .then(
-      (answer) => afterAnswer(run, answer),
-      (thrown: unknown) => afterFailure(run, thrown),
-    );
+  // One `then` on the attempt: a pending click holds every link of its promise chain, so the
+  // (rare) retry path chains its own steps rather than adding a `catch` every click carries.
+  return tryNext(run).then(
+    (answer) => afterAnswer(run, answer),
+    (error: unknown) =>
+      retryTransient(run, error).then(
+        (answer) => afterAnswer(run, answer),
+        (thrown: unknown) => afterFailure(run, thrown),
+      ),
+  );
 }
 
 function tryNext(run: LaunchRun): Promise<UsableAnswer> {
@@ -279,14 +283,18 @@ function tryNext(run: LaunchRun): Promise<UsableAnswer> {
   const { deps, input, firstToken } = run;
   run.firstToken = undefined;
   try {
-    // Re-read before every attempt (the retry protocol exists so a partner can push a new
-    // token); the first one uses the token read with the link a moment ago.
-    const token = firstToken
-      ? Promise.resolve(firstToken.token)
-      : deps.store.getLinkToken(input.user, input.app);
-    return attemptOnce(run, token);
+    // The first attempt uses the token read with the link a moment ago; every later one reads
+    // it again (the retry protocol exists so a partner can push a new token).
+    if (firstToken) return attemptWith(run, firstToken.token);
+    return deps.store.getLinkToken(input.user, input.app).then(
+      (token) => attemptWith(run, token),
+      (error: unknown) => {
+        // p-retry must not retry a store failure.
+        throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   } catch (error) {
-    // A store that throws instead of rejecting still ends the launch as a store failure.
+    // A store (or client) that throws instead of rejecting still ends the launch as a failure.
     return Promise.reject(error);
   }
 }
@@ -358,28 +366,17 @@ function afterAnswer(run: LaunchRun, answer: UsableAnswer): LaunchOutcome | Prom
  * Not an async function: while the partner thinks, a pending click keeps only the `then`
  * callback below, not a suspended frame (memory per pending click).
  */
-function attemptOnce(
-  run: LaunchRun,
-  tokenRead: Promise<string | undefined>,
-): Promise<UsableAnswer> {
+function attemptWith(run: LaunchRun, token: string | undefined): Promise<UsableAnswer> {
+  if (token === undefined) {
+    return Promise.reject(new AbortError(new LaunchEnded('link-removed', 'token-missing')));
+  }
   const { deps, input, target, trace, last: attempt } = run;
-  return tokenRead.then(
-    (token) => {
-      if (token === undefined) {
-        throw new AbortError(new LaunchEnded('link-removed', 'token-missing'));
-      }
-      trace.attempts += 1;
-      trace.lastAttempt = attempt;
-      const form = buildForm(run.plan.link, input, token, attempt);
-      return deps.partner
-        .post(target, form, input.signal)
-        .then((response) => usableAnswer(response, trace));
-    },
-    (error: unknown) => {
-      // p-retry must not retry a store failure.
-      throw new AbortError(error instanceof Error ? error : new Error(String(error)));
-    },
-  );
+  trace.attempts += 1;
+  trace.lastAttempt = attempt;
+  const form = buildForm(run.plan.link, input, token, attempt);
+  return deps.partner
+    .post(target, form, input.signal)
+    .then((response) => usableAnswer(response, trace));
 }
 
 /** Records the partner's answer in the trace; throws unless it keeps the launch going. */
