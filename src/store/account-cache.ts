@@ -10,25 +10,27 @@ import { StoreIntegrityError } from './store.ts';
 
 const MAX_ENTRIES = 10_000;
 
+/** The directory's identity and change times, compared field by field (no key string built). */
 interface Stamp {
-  key: string;
-  /** Whether the directory last changed long enough ago for its stamp to be trusted. */
-  settled: boolean;
+  ino: number;
+  mtimeMs: number;
+  ctimeMs: number;
 }
+
+const sameStamp = (a: Stamp, b: Stamp) =>
+  a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 
 export function createAccountCache(accountsDir: string, now: () => number = Date.now) {
   const entries = new Map<string, Account | undefined>();
-  let stamp = '';
+  /** The stamp the entries were read under; undefined when nothing is remembered. */
+  let stamp: Stamp | undefined;
 
-  /** The directory's identity and change times; key '' when it does not exist. */
-  function currentStamp(): Stamp {
+  /** The directory's stats; undefined when it does not exist. */
+  function currentStats(): Stamp | undefined {
     const stats = lstatSync(accountsDir, { throwIfNoEntry: false });
-    if (!stats) return { key: '', settled: false };
-    if (!stats.isDirectory()) throw new StoreIntegrityError(`not a directory: ${accountsDir}`);
-    return {
-      key: `${stats.ino}:${stats.mtimeMs}:${stats.ctimeMs}`,
-      settled: now() - stats.ctimeMs >= SETTLE_MS,
-    };
+    if (stats && !stats.isDirectory())
+      throw new StoreIntegrityError(`not a directory: ${accountsDir}`);
+    return stats;
   }
 
   return {
@@ -36,16 +38,21 @@ export function createAccountCache(accountsDir: string, now: () => number = Date
       user: string,
       read: () => Promise<Account | undefined>,
     ): Promise<Account | undefined> {
-      const current = currentStamp();
-      if (current.key === '') return undefined;
-      if (current.key !== stamp) {
+      const current = currentStats();
+      if (!current) return undefined;
+      if (!stamp || !sameStamp(stamp, current)) {
         entries.clear();
-        stamp = current.key;
+        const { ino, mtimeMs, ctimeMs } = current;
+        stamp = { ino, mtimeMs, ctimeMs };
       }
       if (entries.has(user)) return entries.get(user);
+      const readUnder = stamp;
       const account = await read();
-      // Only remember what was read under a settled stamp still current (no change meanwhile).
-      if (current.settled && currentStamp().key === stamp) {
+      // Only remember what was read under a settled stamp that is still the directory's and
+      // still the one the entries belong to (no change, here or elsewhere, meanwhile).
+      const after = currentStats();
+      const settled = now() - readUnder.ctimeMs >= SETTLE_MS;
+      if (settled && stamp === readUnder && after && sameStamp(readUnder, after)) {
         if (entries.size >= MAX_ENTRIES) entries.clear();
         entries.set(user, account);
       }
@@ -54,7 +61,7 @@ export function createAccountCache(accountsDir: string, now: () => number = Date
     /** Called by this process's own account writes (which may share the directory's mtime tick). */
     forget(): void {
       entries.clear();
-      stamp = '';
+      stamp = undefined;
     },
   };
 }

@@ -70,4 +70,23 @@ describe('createAccountCache', () => {
     await cache.lookup('amy', read);
     expect(reads.count).toBe(2);
   });
+
+  it('forgets a read whose stamp changed meanwhile, even when another lookup took the new one', async () => {
+    const { dir, reads, cache } = await setup(SETTLE_MS + 1_000);
+    let changeDuringRead = true;
+    const read = async () => {
+      reads.count++;
+      if (changeDuringRead) {
+        changeDuringRead = false;
+        // Past the file system clock's tick, so the directory's stamp really changes.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await writeFile(join(dir, 'ben.json'), '{}');
+        await cache.lookup('ben', async () => undefined);
+      }
+      return amy;
+    };
+    await cache.lookup('amy', read);
+    await cache.lookup('amy', read);
+    expect(reads.count).toBe(2);
+  });
 });
