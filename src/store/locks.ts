@@ -7,7 +7,7 @@ export function createKeyedMutex() {
   const tails = new Map<string, Promise<void>>();
   return async function withMutex<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const previous = tails.get(key) ?? Promise.resolve();
-    let release = () => {};
+    let release!: () => void;
     const done = new Promise<void>((resolve) => {
       release = resolve;
     });

@@ -87,37 +87,44 @@ function enabled(args: WhmArgs, name: string): boolean {
 /** Per id, in id order: the sub-arguments (for columns, the single value under "value"). */
 type Grouped = [string, Record<string, string>][];
 
+function notAListArgument(key: string, ns: string, top: string[], subs: string[] | null) {
+  const prefix = `api.${ns}.`;
+  const perId = (subs ?? ['']).map((s) => `${prefix}ID${s && `.${s}`}`);
+  const known = [...top.map((t) => `${prefix}${t}`), ...perId].join(', ');
+  return new ValidationError(
+    `${q(key)} is not a WHM list argument; the ${ns} arguments are ${known}${perId.length > 0 ? ' (ID: a, b, c, …)' : ''}.`,
+  );
+}
+
 /**
  * Sorts out `api.NS.*` into `api.NS.ID.SUB` (or `api.NS.ID` when `subs` is null), refusing any
  * name that is neither that nor one of the `top` names (enable, verbose, …).
  */
 function group(args: WhmArgs, ns: string, top: string[], subs: string[] | null): Grouped {
   const prefix = `api.${ns}.`;
-  const unknown = (key: string) => {
-    const perId = (subs ?? ['']).map((s) => `${prefix}ID${s && `.${s}`}`);
-    const known = [...top.map((t) => `${prefix}${t}`), ...perId].join(', ');
-    return new ValidationError(
-      `${q(key)} is not a WHM list argument; the ${ns} arguments are ${known}${perId.length > 0 ? ' (ID: a, b, c, …)' : ''}.`,
-    );
-  };
   const byId = new Map<string, Record<string, string>>();
-  for (const [key, value] of Object.entries(args)) {
+  // for…in rather than Object.entries: no [key, value] array per argument. WHM argument
+  // records have no inherited keys (parseWhmArgs makes them without a prototype).
+  for (const key in args) {
     if (!key.startsWith(prefix)) continue;
     const rest = key.slice(prefix.length);
     if (top.includes(rest)) continue;
     const dot = rest.indexOf('.');
     const id = subs ? rest.slice(0, dot) : rest;
     const sub = subs ? rest.slice(dot + 1) : 'value';
-    if ((subs && (dot < 0 || !subs.includes(sub))) || (!subs && dot >= 0)) throw unknown(key);
+    if ((subs && (dot < 0 || !subs.includes(sub))) || (!subs && dot >= 0)) {
+      throw notAListArgument(key, ns, top, subs);
+    }
     if (!ID.test(id)) {
       throw new ValidationError(
         `${q(key)} has the id ${quote(id)}; list argument ids are lowercase letters (a, b, c, …).`,
       );
     }
     const entry = byId.get(id) ?? {};
-    entry[sub] = value;
+    entry[sub] = args[key] as string;
     byId.set(id, entry);
   }
+  if (byId.size === 0) return [];
   return [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
