@@ -98,6 +98,42 @@ describe.each(stores)('sessions on %s records', (_name, makeRecords) => {
     expect(await sessions.resume(id)).toBeUndefined();
   });
 
+  it('a logout while activity is being written back still ends the session', async () => {
+    const records = await makeRecords();
+    let gate: Promise<void> | undefined;
+    let putWaiting!: () => void;
+    const waiting = new Promise<void>((resolve) => {
+      putWaiting = resolve;
+    });
+    // The write-back of activity stalls (a slow disk) until the logout has been asked for.
+    const slowPuts: SessionRecords = {
+      ...records,
+      async put(key, record) {
+        if (gate) {
+          putWaiting();
+          await gate;
+        }
+        await records.put(key, record);
+      },
+    };
+    const clock = { t: 1_000_000 };
+    const sessions = createSessions(slowPuts, () => clock.t);
+    const opened = await sessions.redeemLogin((await sessions.createLogin('alice')).token);
+    const id = opened?.sessionId ?? '';
+    clock.t += TOUCH_INTERVAL_MS;
+    let release!: () => void;
+    gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    const request = sessions.resume(id);
+    await waiting;
+    const logout = sessions.end(id);
+    release();
+    gate = undefined;
+    await Promise.all([request, logout]);
+    expect(await sessions.resume(id)).toBeUndefined();
+  });
+
   it('refuses malformed secrets without looking them up', async () => {
     const { sessions } = await setup();
     for (const bad of ['', 'short', '../../x', 'A'.repeat(44), `${'A'.repeat(42)}=`]) {

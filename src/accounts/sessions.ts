@@ -1,6 +1,7 @@
 // Control-panel sessions (SPEC §3.3): single-use login tokens from create_user_session and the
 // sessions they open, ended after 15 idle minutes. Secrets are kept only as SHA-256 digests.
 import { hash, randomBytes, randomInt } from 'node:crypto';
+import { createKeyedMutex } from '../store/locks.ts';
 
 /** How long a login URL from create_user_session may be opened. */
 export const LOGIN_TTL_MS = 300_000;
@@ -74,8 +75,21 @@ const newSecurityToken = () =>
 
 export function createSessions(records: SessionRecords, now: () => number = Date.now): Sessions {
   let lastSweep = Number.NEGATIVE_INFINITY;
+  // A record's write-back of activity and its deletion by a logout take turns, so that a logout
+  // is never undone by a write-back that read the record before it.
+  const withRecord = createKeyedMutex();
   const isOver = (record: SessionRecord, at: number) =>
     record.kind === 'login' ? at >= record.expiresAt : at - record.lastSeen >= SESSION_IDLE_MS;
+
+  /** Writes back a session's activity, unless it ended meanwhile. */
+  function touch(key: string, at: number): Promise<void> {
+    return withRecord(key, async () => {
+      const current = await records.get(key);
+      if (current?.kind === 'session' && current.lastSeen < at) {
+        await records.put(key, { ...current, lastSeen: at });
+      }
+    });
+  }
 
   async function sweepNowAndThen(at: number) {
     if (at - lastSweep < SWEEP_INTERVAL_MS) return;
@@ -126,14 +140,14 @@ export function createSessions(records: SessionRecords, now: () => number = Date
         await records.delete(key);
         return undefined;
       }
-      if (at - record.lastSeen >= TOUCH_INTERVAL_MS) {
-        await records.put(key, { ...record, lastSeen: at });
-      }
+      if (at - record.lastSeen >= TOUCH_INTERVAL_MS) await touch(key, at);
       return { user: record.user, securityToken: record.securityToken };
     },
 
     async end(sessionId) {
-      if (SECRET.test(sessionId)) await records.delete(digestSecret(sessionId));
+      if (!SECRET.test(sessionId)) return;
+      const key = digestSecret(sessionId);
+      await withRecord(key, () => records.delete(key));
     },
   };
 }
