@@ -104,10 +104,13 @@ export function serviceParam(what: string) {
 export async function requireAccount(store: Store, user: string | undefined): Promise<string> {
   if (user === undefined || user === '') throw new NotFoundError(`${q('user')} is required.`);
   // A name that could never be an account is answered without touching the store.
-  if (!USERNAME.test(user) || !(await store.getAccount(user))) {
-    throw new NotFoundError(`You do not have a user named ${quote(user)}.`);
-  }
+  if (!USERNAME.test(user) || !(await store.getAccount(user))) throw noSuchAccount(user);
   return user;
+}
+
+/** The reason for a user that has no account (also when it was removed during the call). */
+export function noSuchAccount(user: string): NotFoundError {
+  return new NotFoundError(`You do not have a user named ${quote(user)}.`);
 }
 
 export async function createAccount(

@@ -1,7 +1,7 @@
 // Custom link groups (SPEC §3.2): create (or replace), remove and list a user's own groups.
 // Removing a group leaves the links that name it alone: they show in the username menu until
 // a group with that id exists again.
-import type { UserParams } from '../accounts/accounts.ts';
+import { noSuchAccount, type UserParams } from '../accounts/accounts.ts';
 import type { Store } from '../store/store.ts';
 import type { CreateGroupParams, GroupParams } from './schema.ts';
 
@@ -9,7 +9,8 @@ import type { CreateGroupParams, GroupParams } from './schema.ts';
 export async function createGroup(store: Store, params: CreateGroupParams): Promise<void> {
   const { user } = params;
   const { group_id, label, order } = params;
-  await store.putGroup(user, group_id, { label, order });
+  // The account was found before the call ran; a removeacct may have come in between.
+  if (!(await store.putGroup(user, group_id, { label, order }))) throw noSuchAccount(user);
 }
 
 /** Removes the group; a group that does not exist is already removed (idempotent). */

@@ -1,8 +1,9 @@
 // The link domain: create (and replace), remove, list, read and re-token links on behalf of the
 // WHM functions, from arguments their schemas (schema.ts) have already validated and whose `user`
-// runWhmFunction has already found (the one place accounts are checked). The token goes in
-// through here and never comes back out.
-import type { UserParams } from '../accounts/accounts.ts';
+// runWhmFunction has already found. The store checks the account again as it writes, in turn
+// with removeacct, so a removal during the call leaves no link behind. The token goes in through
+// here and never comes back out.
+import { noSuchAccount, type UserParams } from '../accounts/accounts.ts';
 import { NotFoundError, quote, ValidationError } from '../errors.ts';
 import { q } from '../rules.ts';
 import type { LinkUserConfig, Store } from '../store/store.ts';
@@ -28,7 +29,8 @@ export async function createLink(store: Store, params: CreateLinkParams): Promis
   for (const [key, value] of Object.entries(fields)) {
     if (value !== undefined) config[key as keyof LinkUserConfig] = value;
   }
-  await store.putLink(user, app, config, token);
+  // The account was found before the call ran; a removeacct may have come in between.
+  if (!(await store.putLink(user, app, config, token))) throw noSuchAccount(user);
 }
 
 /** Removes the link; a link that does not exist is already removed (idempotent, like cPanel). */

@@ -131,6 +131,14 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     return (await checkDir(dir)) ? dir : undefined;
   }
 
+  /** The account, remembered while the accounts directory is unchanged (account-cache.ts). */
+  function lookupAccount(user: string): Promise<Account | undefined> {
+    return accounts.lookup(user, () => {
+      const path = accountPath(user);
+      return readJsonObject(path).then((data) => parseAccount(data, user, path));
+    });
+  }
+
   async function createUserDir(user: string): Promise<string> {
     await ensureDir(integrationDir, MODE.integrationDir);
     await ensureDir(linksDir, MODE.integrationDir);
@@ -296,10 +304,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
 
     async getAccount(user) {
       checkUser(user);
-      return accounts.lookup(user, () => {
-        const path = accountPath(user);
-        return readJsonObject(path).then((data) => parseAccount(data, user, path));
-      });
+      return lookupAccount(user);
     },
 
     async listAccounts() {
@@ -346,7 +351,8 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
       checkApp(app);
       const userJson = prettyJson(pickUserConfig(config));
       const adminJson = prettyJson({ token });
-      await writeLink(user, app, async () => {
+      return writeLink(user, app, async () => {
+        if (!(await lookupAccount(user))) return false;
         const dir = await createUserDir(user);
         const paths = linkPaths(dir, app);
         await assertReplaceable(paths.user);
@@ -357,6 +363,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
           { name: `${app}${ADMINCONFIG}`, data: adminJson, mode: MODE.adminconfig },
           { name: `${app}${USERCONFIG}`, data: userJson, mode: MODE.userconfig },
         ]);
+        return true;
       });
     },
 
@@ -430,10 +437,12 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
       checkUser(user);
       checkName('group', groupId);
       const json = prettyJson({ label: group.label, order: group.order });
-      await withUserLock(user, false, () =>
+      return withUserLock(user, false, () =>
         withMutex(`group/${user}/${groupId}`, async () => {
+          if (!(await lookupAccount(user))) return false;
           const dir = await createUserDir(user);
           await writeFileAtomic(groupPath(dir, groupId), json, MODE.userconfig);
+          return true;
         }),
       );
     },

@@ -42,8 +42,12 @@ export interface Store {
   /** Removes the account with all its links and groups; false when it did not exist. */
   removeAccount(user: string): Promise<boolean>;
 
-  /** Creates or replaces a link whole: both files change together or not at all. */
-  putLink(user: string, app: string, config: LinkUserConfig, token: string): Promise<void>;
+  /**
+   * Creates or replaces a link whole: both files change together or not at all. False (nothing
+   * written) when the account does not exist: checked in turn with removeAccount, so a removal
+   * never leaves a link behind for a later account of the same name.
+   */
+  putLink(user: string, app: string, config: LinkUserConfig, token: string): Promise<boolean>;
   getLink(user: string, app: string): Promise<LinkUserConfig | undefined>;
   getLinkToken(user: string, app: string): Promise<string | undefined>;
   /**
@@ -62,7 +66,8 @@ export interface Store {
   /** App names of the user's links, sorted by code point. */
   listLinks(user: string): Promise<string[]>;
 
-  putGroup(user: string, groupId: string, group: GroupConfig): Promise<void>;
+  /** Creates or replaces a group; false (nothing written) when the account does not exist. */
+  putGroup(user: string, groupId: string, group: GroupConfig): Promise<boolean>;
   getGroup(user: string, groupId: string): Promise<GroupConfig | undefined>;
   removeGroup(user: string, groupId: string): Promise<boolean>;
   /** Group ids of the user's custom groups, sorted by code point. */

@@ -11,6 +11,7 @@ const CRASH_APPS = ['alpha', 'beta', 'gamma'];
 
 const store = createFileStore({ dataDir, logger: silentLogger });
 await store.init();
+await store.createAccount({ user: CRASH_USER, domain: 'crash.example', created: 1 });
 process.stdout.write('ready\n');
 
 let generation = Number(start);
@@ -19,7 +20,9 @@ await Promise.all(
     for (;;) {
       const gen = ++generation;
       const config = { label: `gen-${gen}`, url: `https://partner.example/${app}/${gen}` };
-      await store.putLink(CRASH_USER, app, config, `tok-${gen}`);
+      if (!(await store.putLink(CRASH_USER, app, config, `tok-${gen}`))) {
+        throw new Error(`no account ${CRASH_USER}`);
+      }
       // Written synchronously to a pipe, so whatever the parent reads was acknowledged.
       process.stdout.write(`${app} ${gen}\n`);
     }

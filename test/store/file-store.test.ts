@@ -18,6 +18,8 @@ beforeEach(async () => {
   dataDir = await makeStoreTempDir();
   store = createFileStore({ dataDir, logger: silentLogger });
   await store.init();
+  // Links and groups are kept only for an existing account.
+  await store.createAccount({ user: 'bob', domain: 'bob.example', created: 1 });
 });
 afterEach(removeStoreTempDirs);
 
@@ -118,6 +120,7 @@ describe('links', () => {
     expect(await store.updateLinkToken('bob', 'app1', 'x')).toBe(false);
     expect(await listTree(dataDir)).toEqual([
       'accounts/ 750',
+      'accounts/bob.json 640 63',
       'integration/ 751',
       'integration/links/ 751',
     ]);
@@ -232,7 +235,7 @@ describe('groups and accounts', () => {
     expect(await store.createAccount({ user: 'amy', domain: 'other', created: 9 })).toBe(false);
     expect(await store.getAccount('amy')).toEqual({ user: 'amy', domain: 'a.example', created: 1 });
     expect(await store.getAccount('nobody')).toBeUndefined();
-    expect((await store.listAccounts()).map((a) => a.user)).toEqual(['amy', 'zed']);
+    expect((await store.listAccounts()).map((a) => a.user)).toEqual(['amy', 'bob', 'zed']);
 
     await store.putLink('amy', 'app1', { label: 'L' }, 't');
     await store.putGroup('amy', 'g', { label: 'G', order: '1' });
@@ -242,17 +245,26 @@ describe('groups and accounts', () => {
     expect(await store.getAccount('amy')).toBeUndefined();
     expect(await store.listLinks('amy')).toEqual([]);
     expect(await readdir(join(dataDir, 'integration', 'links'))).toEqual(['zed']);
-    expect(await readdir(join(dataDir, 'accounts'))).toEqual(['zed.json']);
+    expect((await readdir(join(dataDir, 'accounts'))).sort()).toEqual(['bob.json', 'zed.json']);
   });
 
-  it('lets removeAccount wait for link writes already running, and vice versa', async () => {
+  it('lets removeAccount wait for link writes already running; a write after it adds nothing', async () => {
     await store.createAccount({ user: 'amy', domain: 'a.example', created: 1 });
     const writes = Array.from({ length: 10 }, (_, i) => store.putLink('amy', `a${i}`, {}, 't'));
     const removal = store.removeAccount('amy');
-    const after = store.putLink('amy', 'late', { label: 'late' }, 't');
-    await Promise.all([...writes, removal, after]);
+    // Called after the removal (as when a create_integration_link found the account just before
+    // a removeacct): it must not bring the removed user's links directory back.
+    const lateLink = store.putLink('amy', 'late', { label: 'late' }, 't');
+    const lateGroup = store.putGroup('amy', 'g', { label: 'G', order: '1' });
+    expect(await Promise.all(writes)).toEqual(Array(10).fill(true));
     expect(await removal).toBe(true);
-    expect(await store.listLinks('amy')).toEqual(['late']);
+    expect(await lateLink).toBe(false);
+    expect(await lateGroup).toBe(false);
+    expect(await store.listLinks('amy')).toEqual([]);
+    expect(await readdir(join(dataDir, 'integration', 'links'))).toEqual([]);
+    // A later account of the same name starts with no links.
+    await store.createAccount({ user: 'amy', domain: 'new.example', created: 2 });
+    expect(await store.listLinks('amy')).toEqual([]);
   });
 });
 
@@ -325,6 +337,7 @@ describe('symlinks are never followed', () => {
       await symlink(outside, join(dir, rel));
       const s = createFileStore({ dataDir: dir, logger: silentLogger });
       await expect(s.init()).rejects.toBeInstanceOf(StoreIntegrityError);
+      await s.createAccount({ user: 'bob', domain: 'bob.example', created: 1 });
       await expect(s.putLink('bob', 'app', {}, 't')).rejects.toBeInstanceOf(StoreIntegrityError);
       expect(await readdir(outside)).toEqual([]);
     }

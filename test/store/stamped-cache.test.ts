@@ -97,6 +97,7 @@ describe('the caches seen from another process', () => {
     const dataDir = await makeStoreTempDir();
     const server = createFileStore({ dataDir, logger: silentLogger });
     await server.init();
+    await server.createAccount({ user: 'alice', domain: 'alice.example', created: 1 });
     const config = { label: 'Billing', url: 'https://billing.example/', implements: 'billing' };
     await server.putLink('alice', 'billing', config, 'token-1');
     const sessions = createSessions(await createFileSessionRecords(dataDir));
