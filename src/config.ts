@@ -1,6 +1,7 @@
 // Configuration: the environment parsed once with zod. The only module that reads process.env.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { normaliseAddress } from './client-address.ts';
 
 const intIn = (name: string, min: number, max: number) =>
   z
@@ -52,7 +53,7 @@ const envSchema = z.object({
     .transform((v) =>
       v
         .split(',')
-        .map((s) => s.trim())
+        .map((s) => normaliseAddress(s.trim()))
         .filter(Boolean),
     )
     .refine(
