@@ -2,12 +2,16 @@
 // internals, never HTTP 500 on the API.
 
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMemorySessionRecords, createSessions } from '../src/accounts/sessions.ts';
 import { createApp } from '../src/app.ts';
 import { createMemoryLogger } from '../src/log.ts';
 import type { Store } from '../src/store/store.ts';
 import { createThrottle } from '../src/whm/throttle.ts';
+import { startTestServer } from './helpers/server.ts';
 
 const sha = (v: string) => createHash('sha256').update(v).digest();
 
@@ -44,5 +48,132 @@ describe('an unexpected error inside a function', () => {
     const line = logger.lines.map((l) => JSON.parse(l)).find((l) => l.requestId === id);
     expect(line).toMatchObject({ level: 'error', command: 'listaccts' });
     expect(line.error).toContain('disk on fire');
+  });
+});
+
+describe('an unexpected error outside the WHM functions', () => {
+  it('answers the API with result 0 and a request id when the transport itself fails', async () => {
+    const logger = createMemoryLogger();
+    const app = createApp({
+      store: {} as Store,
+      logger,
+      now: Date.now,
+      broker: {} as never,
+      root: { passwordHash: sha('pw'), tokenHash: sha('token-token-token') },
+      // A dependency of the transport (not of any function) that fails.
+      throttle: {
+        blockedFor() {
+          throw new Error('ENOMEM at /secret/throttle-table');
+        },
+        recordFailure() {},
+      },
+      trustedProxies: [],
+      maxBodyBytes: 1024 * 1024,
+      sessions: createSessions(createMemorySessionRecords()),
+      publicUrl: () => 'http://127.0.0.1:2087',
+      continuationKey: Buffer.alloc(32),
+    });
+    const res = await app.request('/json-api/listaccts?api.version=1', {
+      headers: { authorization: 'whm root:token-token-token' },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      metadata: { command: string; result: number; reason: string };
+    };
+    expect(body.metadata).toMatchObject({ command: 'listaccts', result: 0 });
+    const id = /request id ([0-9a-f-]{36})/.exec(body.metadata.reason)?.[1];
+    expect(id).toBeTruthy();
+    expect(JSON.stringify(body)).not.toMatch(/ENOMEM|secret|stack/);
+    const line = logger.lines.map((l) => JSON.parse(l)).find((l) => l.requestId === id);
+    expect(line).toMatchObject({
+      level: 'error',
+      msg: 'unhandled error',
+      path: '/json-api/listaccts',
+    });
+    expect(line.error).toContain('ENOMEM');
+  });
+
+  it('answers a page and a UAPI call with a request id when the store breaks under them', async () => {
+    const server = await startTestServer();
+    try {
+      await server.whm('createacct', { username: 'alice', domain: 'alice.example.com' });
+      const session = (await (
+        await server.whm('create_user_session', { user: 'alice' })
+      ).json()) as {
+        data: { url: string };
+      };
+      const login = await fetch(session.data.url, { redirect: 'manual' });
+      const cookie = /^cpsession=[^;]+/.exec(login.headers.get('set-cookie') ?? '')?.[0] ?? '';
+      expect(cookie).not.toBe('');
+      // Someone replaced the user's links directory with a symlink: the store refuses it.
+      const userDir = join(server.dataDir, 'integration', 'links', 'alice');
+      const elsewhere = await mkdtemp(join(tmpdir(), 'linkbroker-elsewhere-'));
+      await rm(userDir, { recursive: true, force: true });
+      await symlink(elsewhere, userDir);
+
+      const page = await fetch(`${server.url}/`, { headers: { cookie } });
+      expect(page.status).toBe(500);
+      const html = await page.text();
+      expect(html).toContain('Something went wrong');
+      // The page quotes the request id as a reference for the hosting provider.
+      const pageId = /reference to your hosting\s+provider: ([0-9a-f-]{36})\./.exec(html)?.[1];
+      expect(pageId).toBeTruthy();
+      expect(html).not.toMatch(/StoreIntegrityError|integration\/links|linkbroker-test-/);
+
+      // UAPI answers in its own shape (HTTP 200, status 0), with the same kind of reference.
+      const uapi = await fetch(`${server.url}/execute/Integration/fetch_url?app=x`, {
+        headers: { cookie },
+      });
+      expect(uapi.status).toBe(200);
+      const answer = (await uapi.json()) as { status: number; errors: string[] };
+      expect(answer.status).toBe(0);
+      const uapiId = /request id ([0-9a-f-]{36})/.exec(answer.errors[0] ?? '')?.[1];
+      expect(uapiId).toBeTruthy();
+      expect(JSON.stringify(answer)).not.toMatch(/Store|integration\/links|partner/);
+
+      // A click on a link of that user: the same page as any internal error, not "partner down".
+      const click = await fetch(`${server.url}/integration/index.html?app=x`, {
+        headers: { cookie },
+      });
+      expect(click.status).toBe(500);
+      const clickPage = await click.text();
+      const clickId = /reference to your hosting\s+provider: ([0-9a-f-]{36})\./.exec(
+        clickPage,
+      )?.[1];
+      expect(clickId).toBeTruthy();
+
+      const logged = server.logs.map((l) => JSON.parse(l));
+      for (const id of [pageId, uapiId, clickId]) {
+        const line = logged.find((l) => l.requestId === id);
+        expect(line).toMatchObject({ level: 'error' });
+        expect(line.error).toMatch(/StoreIntegrityError|LaunchStoreFailure/);
+      }
+      await rm(elsewhere, { recursive: true, force: true });
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('paths under /json-api/ that name no function', () => {
+  it('answer 404 with a result-0 envelope', async () => {
+    const server = await startTestServer();
+    try {
+      for (const path of [
+        '/json-api/',
+        '/json-api/listaccts/extra',
+        '/cpsess0123456789/json-api/',
+      ]) {
+        const res = await fetch(`${server.url}${path}`, { headers: server.auth });
+        expect(res.status).toBe(404);
+        expect(await res.json()).toMatchObject({
+          metadata: { result: 0, reason: 'There is no such API endpoint.' },
+        });
+      }
+      const page = await fetch(`${server.url}/no/such/page`);
+      expect(page.status).toBe(404);
+    } finally {
+      await server.stop();
+    }
   });
 });

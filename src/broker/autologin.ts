@@ -57,6 +57,18 @@ export type EndReason =
   | 'store-failed'
   | 'aborted';
 
+/**
+ * What a caller throws for an `error` outcome whose reason is `store-failed`: the server's own
+ * failure (the broker has logged its cause), answered as an internal error with a request id,
+ * never as the partner's.
+ */
+export class LaunchStoreFailure extends Error {
+  override name = 'LaunchStoreFailure';
+  constructor(app: string) {
+    super(`the store failed while launching the link ${JSON.stringify(app)}`);
+  }
+}
+
 interface OutcomeBase {
   /** The link's label (the app name when the link has none), for pages. */
   label: string;

@@ -1,7 +1,7 @@
 // UAPI Integration::fetch_url: runs the broker once, synchronously (waits included), and says
 // where to send the user now and what the stored fallback is.
 import { z } from 'zod';
-import { type LaunchDeps, launchApp } from '../broker/autologin.ts';
+import { type LaunchDeps, LaunchStoreFailure, launchApp } from '../broker/autologin.ts';
 import { NotFoundError, quote } from '../errors.ts';
 import { appParam } from '../links/schema.ts';
 import { about } from '../rules.ts';
@@ -32,6 +32,7 @@ export async function fetchUrl(
           `There is no integration link ${quote(app)} for the user ${quote(user)}.`,
         );
       }
+      if (outcome.reason === 'store-failed') throw new LaunchStoreFailure(app);
       throw new NotFoundError(
         `${quote(outcome.label)} is not available right now: its partner did not give a login URL and the link has no fallback “url”.`,
       );

@@ -2,7 +2,12 @@
 // in yield mode and answers a redirect, the wait page (with a signed continuation) or a readable
 // page — never JSON. Only the session's own links can be launched.
 import { Hono } from 'hono';
-import { type AttemptNumber, type LaunchOutcome, launchApp } from '../broker/autologin.ts';
+import {
+  type AttemptNumber,
+  type LaunchOutcome,
+  LaunchStoreFailure,
+  launchApp,
+} from '../broker/autologin.ts';
 import {
   CONTINUATION_GRACE_MS,
   type Continuation,
@@ -116,6 +121,7 @@ function answerOutcome(
     }
     case 'error':
       if (outcome.reason === 'no-link') return noSuchLink(c, app);
+      if (outcome.reason === 'store-failed') throw new LaunchStoreFailure(app);
       return sendPage(
         c,
         <PartnerUnavailablePage nonce={pageNonce(c)} app={app} label={outcome.label} />,
