@@ -1,6 +1,6 @@
 // Sessions on both record stores with a fake clock: single-use logins, the 300 s login window,
 // the 15-minute idle limit, sweeping, and nothing but digests on disk.
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -166,5 +166,23 @@ describe('file records', () => {
     const fresh = await sessions.createLogin('alice');
     expect(await readdir(sessionDir)).toHaveLength(1);
     expect(await sessions.redeemLogin(fresh.token)).toBeDefined();
+  });
+
+  it('sweeps temp files a crash left behind, but not one young enough to be a write in progress', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'linkbroker-sessions-'));
+    dirs.push(dir);
+    const records = await createFileSessionRecords(dir);
+    const sessionDir = join(dir, 'sessions');
+    const old = `.${'a'.repeat(64)}.json.tmp-0123456789abcdef`;
+    const young = `.${'b'.repeat(64)}.json.tmp-fedcba9876543210`;
+    await writeFile(join(sessionDir, old), '{"kind":');
+    await writeFile(join(sessionDir, young), '{"kind":');
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    await utimes(join(sessionDir, old), twoMinutesAgo, twoMinutesAgo);
+    // The first login of a process sweeps.
+    await createSessions(records).createLogin('alice');
+    const names = await readdir(sessionDir);
+    expect(names).not.toContain(old);
+    expect(names).toContain(young);
   });
 });

@@ -91,6 +91,49 @@ describe('createStampedCache', () => {
   });
 });
 
+describe('createStampedCache bounds', () => {
+  const counting = (options: { maxEntries?: number; maxBytes?: number }) => {
+    let parses = 0;
+    const cache = createStampedCache<string>({
+      ...options,
+      now: () => Date.now() + 10 * SETTLE_MS,
+    });
+    const read = (path: string) =>
+      cache.read(path, (raw) => {
+        parses += 1;
+        return raw.toString('utf8');
+      });
+    return { read, parses: () => parses };
+  };
+
+  it('starts over when more files than maxEntries are remembered', async () => {
+    const dir = await makeStoreTempDir();
+    const paths = ['a', 'b', 'c'].map((name) => join(dir, name));
+    for (const path of paths) await writeFile(path, path);
+    const t = counting({ maxEntries: 2 });
+    for (const path of paths) t.read(path);
+    t.read(paths[2] as string); // remembered: the third started the table over
+    expect(t.parses()).toBe(3);
+    t.read(paths[0] as string); // forgotten with the rest
+    expect(t.parses()).toBe(4);
+  });
+
+  it('starts over past maxBytes, and never remembers one file larger than it', async () => {
+    const dir = await makeStoreTempDir();
+    const small = join(dir, 'small');
+    const big = join(dir, 'big');
+    await writeFile(small, 'x'.repeat(60));
+    await writeFile(big, 'y'.repeat(200));
+    const t = counting({ maxBytes: 100 });
+    t.read(big);
+    t.read(big);
+    expect(t.parses()).toBe(2);
+    t.read(small);
+    t.read(small);
+    expect(t.parses()).toBe(3);
+  });
+});
+
 // These wait until the files have settled, so the caches really serve them.
 describe('the caches seen from another process', () => {
   it('a link and a session changed by another process are seen at once', async () => {
