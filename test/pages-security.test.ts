@@ -339,6 +339,25 @@ describe('sessions', () => {
     const done = await call('/logout');
     expect(done.body).toContain('You have been logged out');
   });
+
+  it('a logout without a session goes to the logged-out page; an oversized form is refused', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const anonymous = await call('/logout', { method: 'POST', headers: form, body: '' });
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.location).toBe('/logout');
+
+    const cookie = await logIn('alice');
+    const huge = await call('/logout', {
+      method: 'POST',
+      cookie,
+      headers: { ...form, origin: server.url, 'sec-fetch-site': 'same-origin' },
+      body: `cp_security_token=${'x'.repeat(64 * 1024)}`,
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.headers['content-type']).toMatch(/text\/html/);
+    // Still logged in: nothing was ended.
+    expect((await call('/', { cookie })).status).toBe(200);
+  });
 });
 
 describe('pages', () => {
@@ -480,6 +499,22 @@ describe('the click path', () => {
     expect(res.headers['content-type']).toMatch(/text\/html/);
   });
 
+  it('answers a HEAD (a link preview, a prefetcher) without calling the partner', async () => {
+    const cookie = await logIn('alice');
+    const before = partner.requests.length;
+    const head = await call('/integration/index.html?app=instant', { method: 'HEAD', cookie });
+    expect(head.status).toBe(200);
+    const uapi = await call('/execute/Integration/fetch_url?app=instant', {
+      method: 'HEAD',
+      cookie,
+    });
+    expect(uapi.status).toBe(200);
+    expect(partner.requests.length).toBe(before);
+    // The GET after it does reach the partner.
+    expect((await launch('instant', cookie)).status).toBe(302);
+    expect(partner.requests.length).toBe(before + 1);
+  });
+
   it('a failing partner without fallback gives a 502 page with a retry button', async () => {
     const res = await launch('broken', await logIn('alice'));
     expect(res.status).toBe(502);
@@ -585,6 +620,24 @@ describe('UAPI over the session', () => {
       headers: { 'sec-fetch-site': 'cross-site' },
     });
     expect(cross.status).toBe(403);
+  });
+
+  it('refuses a body over the limit with 413, and closes the connection', async () => {
+    const cookie = await logIn('alice');
+    const before = partner.requests.length;
+    const big = await call('/execute/Integration/fetch_url', {
+      method: 'POST',
+      cookie,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `app=instant&pad=${'x'.repeat(3 * 1024 * 1024)}`,
+    });
+    expect(big.status).toBe(413);
+    expect(big.headers.connection).toBe('close');
+    expect(JSON.parse(big.body)).toMatchObject({
+      status: 0,
+      errors: ['The request body is too large.'],
+    });
+    expect(partner.requests.length).toBe(before);
   });
 
   it('accepts the /cpsessNNNNNNNNNN prefix only with the session’s own token', async () => {
