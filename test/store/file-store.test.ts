@@ -197,6 +197,32 @@ describe('links', () => {
     expect(await s.getLink('bob', 'app1')).toEqual({ label: 'fixed' });
   });
 
+  it('reads files of the right JSON shape but the wrong contents as missing, with a warning', async () => {
+    const logger = createMemoryLogger();
+    const s = createFileStore({ dataDir, logger });
+    await mkdir(linkDir('bob'), { recursive: true });
+    await writeFile(join(linkDir('bob'), 'app1.userconfig'), '{"label": "L"}');
+    await writeFile(join(linkDir('bob'), 'app1.adminconfig'), '{"tok": "typo-in-the-key"}');
+    await writeFile(join(linkDir('bob'), 'group_g.userconfig'), '{"order": "1"}');
+    await writeFile(join(dataDir, 'accounts', 'eve.json'), '{"user": "mallory", "domain": "x"}');
+    expect(await s.getLink('bob', 'app1')).toEqual({ label: 'L' });
+    expect(await s.getLinkToken('bob', 'app1')).toBeUndefined();
+    expect(await s.getLinkForLaunch('bob', 'app1')).toEqual({
+      link: { label: 'L' },
+      token: undefined,
+    });
+    expect(await s.getGroup('bob', 'g')).toBeUndefined();
+    expect(await s.getAccount('eve')).toBeUndefined();
+    const warnings = logger.lines.map((l) => JSON.parse(l)).filter((l) => l.level === 'warn');
+    expect(warnings.map((w) => w.msg).sort()).toEqual([
+      'store: ignoring a group file without a label',
+      'store: ignoring an admin file without a token',
+      'store: ignoring an admin file without a token',
+      'store: ignoring an invalid account file',
+    ]);
+    expect(logger.lines.join('\n')).not.toContain('typo-in-the-key');
+  });
+
   it('serialises 50 concurrent writes to one link: the pair always matches', async () => {
     const writes = Array.from({ length: 50 }, (_, i) =>
       store.putLink('bob', 'app1', { label: `label-${i}` }, `token-${i}`),
