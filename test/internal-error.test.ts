@@ -7,13 +7,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMemorySessionRecords, createSessions } from '../src/accounts/sessions.ts';
-import { createApp } from '../src/app.ts';
+import { type AppDeps, createApp } from '../src/app.ts';
 import { createMemoryLogger } from '../src/log.ts';
 import type { Store } from '../src/store/store.ts';
 import { createThrottle } from '../src/whm/throttle.ts';
 import { startTestServer } from './helpers/server.ts';
 
 const sha = (v: string) => createHash('sha256').update(v).digest();
+const ROOT_AUTH = { authorization: 'whm root:token-token-token' };
+
+/** The app with in-memory parts and one or two of them replaced. */
+function appWith(parts: Partial<AppDeps>) {
+  return createApp({
+    store: {} as Store,
+    logger: createMemoryLogger(),
+    now: Date.now,
+    broker: {} as never,
+    root: { passwordHash: sha('pw'), tokenHash: sha('token-token-token') },
+    throttle: createThrottle({ maxFailures: 5, windowMs: 1000 }),
+    trustedProxies: [],
+    maxBodyBytes: 1024 * 1024,
+    sessions: createSessions(createMemorySessionRecords()),
+    publicUrl: () => 'http://127.0.0.1:2087',
+    continuationKey: Buffer.alloc(32),
+    ...parts,
+  });
+}
 
 describe('an unexpected error inside a function', () => {
   it('answers result 0 with only a request id, and logs the details under that id', async () => {
@@ -23,22 +42,8 @@ describe('an unexpected error inside a function', () => {
         throw new Error('EIO: disk on fire at /secret/path/alice.json');
       },
     });
-    const app = createApp({
-      store: failing,
-      logger,
-      now: Date.now,
-      broker: {} as never,
-      root: { passwordHash: sha('pw'), tokenHash: sha('token-token-token') },
-      throttle: createThrottle({ maxFailures: 5, windowMs: 1000 }),
-      trustedProxies: [],
-      maxBodyBytes: 1024 * 1024,
-      sessions: createSessions(createMemorySessionRecords()),
-      publicUrl: () => 'http://127.0.0.1:2087',
-      continuationKey: Buffer.alloc(32),
-    });
-    const res = await app.request('/json-api/listaccts?api.version=1', {
-      headers: { authorization: 'whm root:token-token-token' },
-    });
+    const app = appWith({ store: failing, logger });
+    const res = await app.request('/json-api/listaccts?api.version=1', { headers: ROOT_AUTH });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { metadata: { result: number; reason: string } };
     expect(body.metadata.result).toBe(0);
@@ -54,12 +59,8 @@ describe('an unexpected error inside a function', () => {
 describe('an unexpected error outside the WHM functions', () => {
   it('answers the API with result 0 and a request id when the transport itself fails', async () => {
     const logger = createMemoryLogger();
-    const app = createApp({
-      store: {} as Store,
+    const app = appWith({
       logger,
-      now: Date.now,
-      broker: {} as never,
-      root: { passwordHash: sha('pw'), tokenHash: sha('token-token-token') },
       // A dependency of the transport (not of any function) that fails.
       throttle: {
         blockedFor() {
@@ -67,15 +68,8 @@ describe('an unexpected error outside the WHM functions', () => {
         },
         recordFailure() {},
       },
-      trustedProxies: [],
-      maxBodyBytes: 1024 * 1024,
-      sessions: createSessions(createMemorySessionRecords()),
-      publicUrl: () => 'http://127.0.0.1:2087',
-      continuationKey: Buffer.alloc(32),
     });
-    const res = await app.request('/json-api/listaccts?api.version=1', {
-      headers: { authorization: 'whm root:token-token-token' },
-    });
+    const res = await app.request('/json-api/listaccts?api.version=1', { headers: ROOT_AUTH });
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
       metadata: { command: string; result: number; reason: string };
