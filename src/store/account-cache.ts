@@ -28,8 +28,9 @@ export function createAccountCache(accountsDir: string, now: () => number = Date
   /** The directory's stats; undefined when it does not exist. */
   function currentStats(): Stamp | undefined {
     const stats = lstatSync(accountsDir, { throwIfNoEntry: false });
-    if (stats && !stats.isDirectory())
+    if (stats?.isDirectory() === false) {
       throw new StoreIntegrityError(`not a directory: ${accountsDir}`);
+    }
     return stats;
   }
 
