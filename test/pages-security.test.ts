@@ -315,6 +315,27 @@ describe('sessions', () => {
     clock += minutes(10);
   });
 
+  it('end with their account, and stay ended when an account of the same name is created', async () => {
+    expect(
+      (await whm('createacct', { username: 'carol', domain: 'carol.example' })).metadata.result,
+    ).toBe(1);
+    const cookie = await logIn('carol');
+    const pending = new URL(await loginUrl('carol'));
+    expect((await call('/', { cookie })).status).toBe(200);
+
+    expect((await whm('removeacct', { user: 'carol' })).metadata.result).toBe(1);
+    expect((await call('/', { cookie })).status).toBe(401);
+    // A new customer is given the same username: the old browser session and an unused login
+    // URL of the old account must not open the new account's panel.
+    expect(
+      (await whm('createacct', { username: 'carol', domain: 'new-carol.example' })).metadata.result,
+    ).toBe(1);
+    expect((await call('/', { cookie })).status).toBe(401);
+    const reuse = await call(`${pending.pathname}${pending.search}`);
+    expect(reuse.headers['set-cookie'] ?? '').not.toContain('cpsession=');
+    expect((await call('/', { cookie: await logIn('carol') })).status).toBe(200);
+  });
+
   it('log out only with the cp_security_token from a same-site form', async () => {
     const cookie = await logIn('alice');
     const home = await call('/', { cookie });

@@ -134,6 +134,17 @@ describe.each(stores)('sessions on %s records', (_name, makeRecords) => {
     expect(await sessions.resume(id)).toBeUndefined();
   });
 
+  it('ends every session and unused login of one user, and only theirs', async () => {
+    const { sessions } = await setup();
+    const aliceSession = await sessions.redeemLogin((await sessions.createLogin('alice')).token);
+    const aliceLogin = await sessions.createLogin('alice', 'billing');
+    const bobSession = await sessions.redeemLogin((await sessions.createLogin('bob')).token);
+    await sessions.endAllOf('alice');
+    expect(await sessions.resume(aliceSession?.sessionId ?? '')).toBeUndefined();
+    expect(await sessions.redeemLogin(aliceLogin.token)).toBeUndefined();
+    expect(await sessions.resume(bobSession?.sessionId ?? '')).toMatchObject({ user: 'bob' });
+  });
+
   it('refuses malformed secrets without looking them up', async () => {
     const { sessions } = await setup();
     for (const bad of ['', 'short', '../../x', 'A'.repeat(44), `${'A'.repeat(42)}=`]) {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError, quote } from '../errors.ts';
 import { about, q, ruled, str } from '../rules.ts';
 import type { Account, Store } from '../store/store.ts';
+import type { Sessions } from './sessions.ts';
 
 const USERNAME = /^[a-z][a-z0-9]{0,15}$/;
 const RESERVED = ['root', 'nobody', 'all', 'admin', 'daemon', 'bin', 'sys', 'mail'];
@@ -138,7 +139,18 @@ export async function createAccount(
   return account;
 }
 
-export async function removeAccount(store: Store, { user }: UserParams): Promise<void> {
+/**
+ * Removes the account with its links and groups, and ends its sessions and login URLs: before
+ * the removal, so that a crash in between leaves none to outlive the account, and again after
+ * it, for a create_user_session that ran meanwhile.
+ */
+export async function removeAccount(
+  store: Store,
+  sessions: Sessions,
+  { user }: UserParams,
+): Promise<void> {
   const name = await requireAccount(store, user);
+  await sessions.endAllOf(name);
   await store.removeAccount(name);
+  await sessions.endAllOf(name);
 }

@@ -45,6 +45,11 @@ export interface Sessions {
   /** The live session behind a cookie value, counting this as activity; undefined otherwise. */
   resume(sessionId: string): Promise<Session | undefined>;
   end(sessionId: string): Promise<void>;
+  /**
+   * Ends every session and unused login URL of the user, for the removal of their account: a
+   * later account given the same name must not inherit them.
+   */
+  endAllOf(user: string): Promise<void>;
 }
 
 /** What is stored under the digest of a secret. Times in milliseconds since the epoch. */
@@ -148,6 +153,10 @@ export function createSessions(records: SessionRecords, now: () => number = Date
       if (!SECRET.test(sessionId)) return;
       const key = digestSecret(sessionId);
       await withRecord(key, () => records.delete(key));
+    },
+
+    async endAllOf(user) {
+      await records.sweep((record) => record.user === user);
     },
   };
 }
