@@ -69,6 +69,7 @@ export async function createFileSessionRecords(dataDir: string): Promise<Session
       return removed;
     },
     async sweep(isOver) {
+      let removed = false;
       for (const name of await readdir(dir)) {
         const path = join(dir, name);
         if (isTempName(name)) {
@@ -83,9 +84,11 @@ export async function createFileSessionRecords(dataDir: string): Promise<Session
         const record = raw === undefined ? undefined : parseRecord(raw);
         if (!record || isOver(record)) {
           files.forget(path);
-          await unlinkIfExists(path);
+          removed = (await unlinkIfExists(path)) || removed;
         }
       }
+      // Ended sessions must stay ended after a crash (removeacct ends an account's sessions).
+      if (removed) await fsyncDir(dir);
     },
   };
 }
