@@ -296,10 +296,10 @@ function tryNext(run: LaunchRun): Promise<UsableAnswer> {
   run.firstToken = undefined;
   try {
     // The first attempt uses the token read with the link a moment ago; every later one reads
-    // it again (the retry protocol exists so a partner can push a new token).
+    // both again (the retry protocol exists so a partner can push a new token).
     if (firstToken) return attemptWith(run, firstToken.token);
-    return deps.store.getLinkToken(input.user, input.app).then(
-      (token) => attemptWith(run, token),
+    return reloadLink(deps, input).then(
+      (reloaded) => attemptWith(run, adoptReloaded(run, reloaded)),
       (error: unknown) => {
         // p-retry must not retry a store failure.
         throw new AbortError(error instanceof Error ? error : new Error(String(error)));
@@ -309,6 +309,36 @@ function tryNext(run: LaunchRun): Promise<UsableAnswer> {
     // A store (or client) that throws instead of rejecting still ends the launch as a failure.
     return Promise.reject(error);
   }
+}
+
+/** The link and its token, read again for a later attempt; undefined when the link is gone. */
+async function reloadLink(
+  deps: LaunchDeps,
+  input: LaunchInput,
+): Promise<{ link: LinkUserConfig; token: string | undefined } | undefined> {
+  const { store } = deps;
+  if (store.getLinkForLaunch) return store.getLinkForLaunch(input.user, input.app);
+  const link = await store.getLink(input.user, input.app);
+  return link && { link, token: await store.getLinkToken(input.user, input.app) };
+}
+
+/**
+ * Takes the link read again for the next attempt, so that the form's fields and the token come
+ * from one version of it; returns the token (undefined: the link is gone). A link replaced with
+ * one that points elsewhere ends the launch: a token meant for one partner never goes to another.
+ */
+function adoptReloaded(
+  run: LaunchRun,
+  reloaded: { link: LinkUserConfig; token: string | undefined } | undefined,
+): string | undefined {
+  if (!reloaded) return undefined;
+  const { link } = reloaded;
+  if (link.autologin_token_url !== run.target) {
+    throw new AbortError(new LaunchEnded('link-removed', 'link-changed'));
+  }
+  run.plan = planOf(link);
+  run.base = { label: link.label ?? run.input.app, url: link.url ?? null };
+  return reloaded.token;
 }
 
 /**

@@ -290,23 +290,60 @@ describe('launchApp: fresh tokens', () => {
     expect(line).toMatchObject({ level: 'error', msg: 'autologin', storeError: 'Error' });
   });
 
-  it('with getLinkForLaunch: the first attempt takes its token, later ones re-read', async () => {
+  it('with getLinkForLaunch: each attempt reads the link and its token together, once', async () => {
     const t = setup([retry(1), redirect()]);
     let launchReads = 0;
     t.deps.store.getLinkForLaunch = async (user, app) => {
       launchReads += 1;
       const link = await t.store.getLink(user, app);
-      return link && { link, token: 'read-with-the-link' };
+      return link && { link, token: launchReads === 1 ? 'read-with-the-link' : 'read-again' };
     };
-    t.deps.sleep = async () => t.store.setToken(USER, APP, 'fresh-token');
     await t.launch();
-    expect(launchReads).toBe(1);
+    expect(launchReads).toBe(2);
     expect(t.partner.posts.map((post) => post.form.token)).toEqual([
       'read-with-the-link',
-      'fresh-token',
+      'read-again',
     ]);
-    // Only the second attempt read the token on its own.
-    expect(t.store.tokenReads).toBe(1);
+    // No attempt read the token on its own.
+    expect(t.store.tokenReads).toBe(0);
+  });
+
+  it('never posts a token to a partner the link no longer names', async () => {
+    const t = setup([retry(1), redirect()]);
+    // The link is replaced, pointing at another partner, while the user waits.
+    t.deps.sleep = async () =>
+      t.store.put(
+        USER,
+        APP,
+        { autologin_token_url: 'https://other-partner.example/autologin', url: FALLBACK_URL },
+        'TOKEN-FOR-THE-OTHER-PARTNER',
+      );
+    expect(await t.launch()).toMatchObject({
+      kind: 'fallback',
+      location: FALLBACK_URL,
+      reason: 'link-removed',
+      detail: 'link-changed',
+    });
+    expect(t.partner.posts).toHaveLength(1);
+    expect(JSON.stringify(t.partner.posts)).not.toContain('TOKEN-FOR-THE-OTHER-PARTNER');
+  });
+
+  it('posts the fields of the link version whose token it sends', async () => {
+    const t = setup([retry(1), redirect()]);
+    t.deps.sleep = async () =>
+      t.store.put(
+        USER,
+        APP,
+        { autologin_token_url: AUTOLOGIN_URL, url: FALLBACK_URL, subscriber_unique_id: 'sub-77' },
+        'token-for-sub-77',
+      );
+    await t.launch();
+    expect(
+      t.partner.posts.map((post) => [post.form.subscriber_unique_id, post.form.token]),
+    ).toEqual([
+      ['sub-42', TOKEN],
+      ['sub-77', 'token-for-sub-77'],
+    ]);
   });
 
   it('with getLinkForLaunch failing: reads again file by file, ending as before', async () => {
