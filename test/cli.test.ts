@@ -1,7 +1,7 @@
 // The linkbroker command as a user runs it: `serve` start-up (secrets printed once, bad
 // configuration refused in one line) and `whmapi1` on the data dir without HTTP.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,21 @@ describe('linkbroker serve', () => {
 });
 
 describe('linkbroker whmapi1', () => {
+  it('leaves what a running server may be writing alone (no start-up recovery)', async () => {
+    // A server's write in progress, as the CLI would find it: a temp file not yet named in an
+    // intent, and a new link whose admin file is in place and whose user file is not yet.
+    const userDir = join(dataDir, 'integration', 'links', 'alice');
+    await mkdir(userDir, { recursive: true });
+    const temp = join(userDir, '.billing.userconfig.tmp-0123456789abcdef');
+    const admin = join(userDir, 'billing.adminconfig');
+    await writeFile(temp, '{"label": "Billing"}\n');
+    await writeFile(admin, '{"token": "t"}\n');
+    const { code } = await run(['whmapi1', 'listaccts']);
+    expect(code).toBe(0);
+    expect(await readFile(temp, 'utf8')).toContain('Billing');
+    expect(await readFile(admin, 'utf8')).toContain('"t"');
+  });
+
   it('runs functions on the data dir and prints the JSON envelope', async () => {
     const created = await run([
       'whmapi1',

@@ -39,7 +39,9 @@ export async function runWhmapi1(argv: string[]): Promise<number> {
   const logger = createLogger((line) => process.stderr.write(`${line}\n`));
   const dataDir = resolve(config.dataDir);
   const store = createFileStore({ dataDir, logger });
-  await store.init();
+  // No start-up recovery: the server may be running on this data dir, and its writes in
+  // progress would look like leftovers. The server recovers when it starts.
+  await store.init({ recover: false });
   const broker = createBroker(store, logger);
   // Sessions live in the data dir, so a login URL made here works on the running server.
   const sessions = createSessions(await createFileSessionRecords(dataDir));

@@ -281,11 +281,12 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
   }
 
   return {
-    async init() {
+    async init({ recover = true } = {}) {
       await mkdir(dataDir, { recursive: true, mode: 0o750 });
       await ensureDir(integrationDir, MODE.integrationDir);
       await ensureDir(linksDir, MODE.integrationDir);
       await ensureDir(accountsDir, MODE.accountsDir);
+      if (!recover) return;
       await removeAccountTemps();
       for (const entry of await readdir(linksDir, { withFileTypes: true })) {
         const user = entry.name;

@@ -32,8 +32,13 @@ export interface Account {
 }
 
 export interface Store {
-  /** Creates the layout if missing and finishes or discards interrupted writes. */
-  init(): Promise<void>;
+  /**
+   * Creates the layout if missing and, unless `recover` is false, finishes or discards
+   * interrupted writes and removes leftovers. Recovery is for a process that has the data dir to
+   * itself (the server at start-up): run beside a live server, it would take that server's
+   * writes in progress for leftovers. A write still settles an interrupted write of its own link.
+   */
+  init(options?: { recover?: boolean }): Promise<void>;
 
   getAccount(user: string): Promise<Account | undefined>;
   listAccounts(): Promise<Account[]>;
