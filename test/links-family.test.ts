@@ -317,6 +317,15 @@ describe('get_users_links', () => {
     });
   });
 
+  it('keeps a link named like an object built-in (__proto__, constructor) under its own key', async () => {
+    await link({ app: '__proto__', label: 'Proto' });
+    await link({ app: 'constructor', label: 'Constructor' });
+    const res = await server.whm('get_users_links', { user: 'alice' });
+    const text = await res.text();
+    expect(text).toContain(`"__proto__":"${launch('__proto__')}"`);
+    expect(text).toContain(`"constructor":"${launch('constructor')}"`);
+  });
+
   it('lets a link whose app is a built-in appkey keep its own key', async () => {
     await link({ app: 'upgrade', implements: 'support', label: 'Upgrade as support' });
     const body = await ok('get_users_links', { user: 'alice' });

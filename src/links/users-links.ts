@@ -59,7 +59,8 @@ export async function getUsersLinks(
   const { user } = params;
   const links = await readLinks(store, user);
   const visible = links.filter(([, config]) => config.hide !== '1').sort(menuOrder);
-  const data: Record<string, string> = {};
+  // No prototype: an app may be named "__proto__", which on a plain object would set nothing.
+  const data: Record<string, string> = Object.create(null);
   for (const appkey of BUILTIN_APPKEYS) {
     const first = visible.find(([, config]) => config.implements === appkey);
     data[appkey] = first ? launchPath(first[0]) : APPKEY_FALLBACK_PATH;
