@@ -67,7 +67,10 @@ export async function checkDir(path: string): Promise<boolean> {
   return stats !== undefined;
 }
 
-/** Creates `path` with exactly `mode` (chmod, so the umask never matters) unless it exists. */
+/**
+ * Creates `path` with exactly `mode` (chmod, so the umask never matters) unless it exists, and
+ * makes its entry in the parent durable: a file acknowledged inside it must not vanish with it.
+ */
 export async function ensureDir(path: string, mode: number): Promise<void> {
   if (await checkDir(path)) return;
   try {
@@ -78,6 +81,7 @@ export async function ensureDir(path: string, mode: number): Promise<void> {
     throw error;
   }
   await chmodNoFollow(path, mode);
+  await fsyncDir(dirname(path));
 }
 
 function openNoFollow(path: string, flags: number, mode?: number): number {
