@@ -34,7 +34,14 @@ const envSchema = z.object({
     .min(1, 'LINKBROKER_DATA_DIR must not be empty.')
     .default('./data'),
   LINKBROKER_ROOT_PASSWORD: secret('LINKBROKER_ROOT_PASSWORD', 8).optional(),
-  LINKBROKER_ROOT_TOKEN: secret('LINKBROKER_ROOT_TOKEN', 16).optional(),
+  // Sent in a header, which HTTP carries as bytes Node reads as Latin-1: a non-ASCII token sent
+  // as UTF-8 (what curl does) would never match, so printable ASCII only.
+  LINKBROKER_ROOT_TOKEN: secret('LINKBROKER_ROOT_TOKEN', 16)
+    .refine(
+      (v) => /^[\x21-\x7e]+$/.test(v),
+      'LINKBROKER_ROOT_TOKEN must be printable ASCII (letters, digits and punctuation).',
+    )
+    .optional(),
   LINKBROKER_PUBLIC_URL: z
     .string()
     .refine((v) => {

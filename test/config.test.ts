@@ -60,6 +60,11 @@ describe('loadConfig', () => {
       'Invalid configuration: LINKBROKER_ROOT_TOKEN must not contain spaces or control characters.',
     ],
     [
+      'LINKBROKER_ROOT_TOKEN',
+      'tökentökentöken1',
+      'Invalid configuration: LINKBROKER_ROOT_TOKEN must be printable ASCII (letters, digits and punctuation).',
+    ],
+    [
       'LINKBROKER_PUBLIC_URL',
       'ftp://x',
       'Invalid configuration: LINKBROKER_PUBLIC_URL must be an absolute http: or https: URL without credentials.',
