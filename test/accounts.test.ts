@@ -91,6 +91,31 @@ describe('createacct', () => {
   });
 });
 
+describe('createacct at the same time', () => {
+  it('gives one domain to one account, however many ask for it at once', async () => {
+    const names = ['para1', 'para2', 'para3', 'para4'];
+    const answers = await Promise.all(
+      names.map(async (username) =>
+        json(await server.whm('createacct', { username, domain: 'shared.example.com' })),
+      ),
+    );
+    const reasons = answers.map((a) => a.metadata.reason).sort();
+    expect(reasons).toEqual([
+      'OK',
+      'The domain “shared.example.com” already belongs to another account.',
+      'The domain “shared.example.com” already belongs to another account.',
+      'The domain “shared.example.com” already belongs to another account.',
+    ]);
+    const list = await json(await server.whm('listaccts'));
+    const owners = list.data.acct.filter(
+      (a: { domain: string }) => a.domain === 'shared.example.com',
+    );
+    expect(owners).toHaveLength(1);
+    // Leave the accounts as the other tests expect them.
+    await server.whm('removeacct', { user: owners[0].user });
+  });
+});
+
 describe('listaccts and removeacct', () => {
   it('lists accounts sorted by user', async () => {
     await server.whm('createacct', { username: 'bob', domain: 'bob.example.com' });

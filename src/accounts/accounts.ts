@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ConflictError, NotFoundError, quote } from '../errors.ts';
 import { about, q, ruled, str } from '../rules.ts';
+import { createKeyedMutex } from '../store/locks.ts';
 import type { Account, Store } from '../store/store.ts';
 import type { Sessions } from './sessions.ts';
 
@@ -114,29 +115,35 @@ export function noSuchAccount(user: string): NotFoundError {
   return new NotFoundError(`You do not have a user named ${quote(user)}.`);
 }
 
-export async function createAccount(
+// Account creations take turns in this process: the check that the domain is free and the
+// write of the account must not interleave with another creation's.
+const creations = createKeyedMutex();
+
+export function createAccount(
   store: Store,
   params: z.output<typeof createAccountParams>,
   now: () => number,
 ): Promise<Account> {
-  const account = {
-    user: params.username,
-    domain: params.domain,
-    created: Math.floor(now() / 1000),
-  };
-  const existing = await store.listAccounts();
-  if (existing.some((a) => a.user === account.user)) {
-    throw new ConflictError(`An account named ${quote(account.user)} already exists.`);
-  }
-  if (existing.some((a) => a.domain === account.domain)) {
-    throw new ConflictError(
-      `The domain ${quote(account.domain)} already belongs to another account.`,
-    );
-  }
-  if (!(await store.createAccount(account))) {
-    throw new ConflictError(`An account named ${quote(account.user)} already exists.`);
-  }
-  return account;
+  return creations('createacct', async () => {
+    const account = {
+      user: params.username,
+      domain: params.domain,
+      created: Math.floor(now() / 1000),
+    };
+    const existing = await store.listAccounts();
+    if (existing.some((a) => a.user === account.user)) {
+      throw new ConflictError(`An account named ${quote(account.user)} already exists.`);
+    }
+    if (existing.some((a) => a.domain === account.domain)) {
+      throw new ConflictError(
+        `The domain ${quote(account.domain)} already belongs to another account.`,
+      );
+    }
+    if (!(await store.createAccount(account))) {
+      throw new ConflictError(`An account named ${quote(account.user)} already exists.`);
+    }
+    return account;
+  });
 }
 
 /**
