@@ -195,7 +195,12 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     checkApp(app);
     const dir = await userDirToRead(user);
     if (dir === undefined) return undefined;
-    return { user: `${dir}/${app}${USERCONFIG}`, admin: `${dir}/${app}${ADMINCONFIG}` };
+    return {
+      dir,
+      user: `${dir}/${app}${USERCONFIG}`,
+      admin: `${dir}/${app}${ADMINCONFIG}`,
+      intent: `${dir}/.${app}.intent`,
+    };
   }
 
   function writeLink<T>(user: string, app: string, fn: () => Promise<T>): Promise<T> {
@@ -384,11 +389,24 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
 
     async getLinkForLaunch(user, app) {
       const paths = await linkFilesToRead(user, app);
-      // The user file is seen (by its lstat) just before the token is read: the link existed
-      // then, which is what getLinkToken's check after reading establishes too.
-      const link = paths && readLinkFile(paths.user);
-      if (!paths || !link) return undefined;
-      return { link, token: await readAdminToken(paths.admin) };
+      if (!paths) return undefined;
+      const read = async () => {
+        // The user file is seen (by its lstat) just before the token is read: the link existed
+        // then, which is what getLinkToken's check after reading establishes too.
+        const link = readLinkFile(paths.user);
+        return link && { link, token: await readAdminToken(paths.admin) };
+      };
+      const pair = await read();
+      // A link write renames the admin file, then the user file, with the link's intent in
+      // place from before the first rename to after the second. The two reads run without a
+      // pause, so with no intent now they saw one version: a token is never paired with
+      // another version's partner URL. Otherwise read again in turn with this process's writes
+      // of the link, once any write left by another process is settled.
+      if (!pair || !(await lstatOrUndefined(paths.intent))) return pair;
+      return writeLink(user, app, async () => {
+        await settleLinkIntent(paths.dir, app);
+        return read();
+      });
     },
 
     async updateLinkToken(user, app, token) {

@@ -235,6 +235,50 @@ describe('links', () => {
     expect(await readdir(linkDir('bob'))).toEqual(['app1.adminconfig', 'app1.userconfig']);
   });
 
+  it('never pairs a link read for a click with the token of another version', async () => {
+    const version = (i: number) => ({
+      config: { autologin_token_url: `https://partner-${i % 2}.example/autologin` },
+      token: `token-of-partner-${i % 2}`,
+    });
+    await store.putLink('bob', 'app1', version(0).config, version(0).token);
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 1; i <= 150; i++) {
+        await store.putLink('bob', 'app1', version(i).config, version(i).token);
+      }
+      writing = false;
+    })();
+    let reads = 0;
+    const mismatched: string[] = [];
+    while (writing) {
+      const pair = await store.getLinkForLaunch('bob', 'app1');
+      reads += 1;
+      const partner = pair?.link.autologin_token_url?.match(/partner-(\d)/)?.[1];
+      if (pair && pair.token !== `token-of-partner-${partner}`) {
+        mismatched.push(`${pair.link.autologin_token_url} ${pair.token}`);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await writer;
+    expect(reads).toBeGreaterThan(150);
+    expect(mismatched).toEqual([]);
+  });
+
+  it('settles an interrupted write it finds while reading a link for a click', async () => {
+    await store.putLink('bob', 'app1', { url: 'https://p.example/' }, 'tok');
+    // Left by a writer that crashed between its intent and its renames: names temps that never
+    // made it to disk, so settling discards it.
+    await symlink(
+      `v1:${'0'.repeat(16)}${'a'.repeat(32)}:${'1'.repeat(16)}${'b'.repeat(32)}`,
+      join(linkDir('bob'), '.app1.intent'),
+    );
+    expect(await store.getLinkForLaunch('bob', 'app1')).toEqual({
+      link: { url: 'https://p.example/' },
+      token: 'tok',
+    });
+    expect(await readdir(linkDir('bob'))).not.toContain('.app1.intent');
+  });
+
   it('runs writes to different links in parallel without interference', async () => {
     const apps = Array.from({ length: 20 }, (_, i) => `app${i}`);
     await Promise.all(apps.map((app) => store.putLink('bob', app, { label: app }, `t-${app}`)));
