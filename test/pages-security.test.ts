@@ -1,7 +1,7 @@
 // The end-user side over real sockets, from an attacker's point of view: single-use, expiring
 // login URLs; idle sessions; cookie flags; logout CSRF; only one's own links; forged, altered,
 // borrowed and expired continuations; markup in labels; and the link token never shown.
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -334,6 +334,32 @@ describe('sessions', () => {
     const reuse = await call(`${pending.pathname}${pending.search}`);
     expect(reuse.headers['set-cookie'] ?? '').not.toContain('cpsession=');
     expect((await call('/', { cookie: await logIn('carol') })).status).toBe(200);
+  });
+
+  it('belong to the account they were opened for, even if their record outlives it', async () => {
+    expect(
+      (await whm('createacct', { username: 'dave', domain: 'dave.example' })).metadata.result,
+    ).toBe(1);
+    const cookie = await logIn('dave');
+    const pending = new URL(await loginUrl('dave'));
+    // Keep the session records as they are now, as a write racing the removal could leave them.
+    const sessionDir = join(server.dataDir, 'sessions');
+    const kept = new Map<string, string>();
+    for (const name of await readdir(sessionDir)) {
+      if (name.endsWith('.json')) kept.set(name, await readFile(join(sessionDir, name), 'utf8'));
+    }
+    expect((await whm('removeacct', { user: 'dave' })).metadata.result).toBe(1);
+    expect(
+      (await whm('createacct', { username: 'dave', domain: 'dave.example' })).metadata.result,
+    ).toBe(1);
+    for (const [name, text] of kept) await writeFile(join(sessionDir, name), text, { mode: 0o600 });
+    // The same name and domain, but another account: the old session and login open nothing.
+    expect((await call('/', { cookie })).status).toBe(401);
+    const reuse = await call(`${pending.pathname}${pending.search}`);
+    expect(reuse.status).toBe(403);
+    expect(reuse.headers['set-cookie'] ?? '').not.toContain('cpsession=');
+    expect((await call('/', { cookie: await logIn('dave') })).status).toBe(200);
+    await whm('removeacct', { user: 'dave' });
   });
 
   it('log out only with the cp_security_token from a same-site form', async () => {

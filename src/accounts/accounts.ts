@@ -1,5 +1,6 @@
 // Accounts (SPEC §3.3, minimal subset): the rules for names and domains, and the lookups every
 // per-user function starts with.
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, quote } from '../errors.ts';
 import { about, q, ruled, str } from '../rules.ts';
@@ -125,10 +126,11 @@ export function createAccount(
   now: () => number,
 ): Promise<Account> {
   return creations('createacct', async () => {
-    const account = {
+    const account: Account = {
       user: params.username,
       domain: params.domain,
       created: Math.floor(now() / 1000),
+      id: randomBytes(16).toString('hex'),
     };
     const existing = await store.listAccounts();
     if (existing.some((a) => a.user === account.user)) {

@@ -23,7 +23,10 @@ const STALE_TEMP_MS = 60_000;
 function parseRecord(raw: Buffer): SessionRecord | undefined {
   try {
     const r = JSON.parse(raw.toString('utf8')) as Partial<Record<string, unknown>>;
-    const base = typeof r.user === 'string' && typeof r.securityToken === 'string';
+    const base =
+      typeof r.user === 'string' &&
+      typeof r.securityToken === 'string' &&
+      (r.account === undefined || typeof r.account === 'string');
     if (base && r.kind === 'login' && typeof r.expiresAt === 'number') {
       if (r.app !== undefined && typeof r.app !== 'string') return undefined;
       return Object.freeze(r as SessionRecord);

@@ -20,6 +20,11 @@ export interface Session {
   user: string;
   /** cPanel's `cp_security_token` (`/cpsessNNNNNNNNNN`): the CSRF token of this session. */
   securityToken: string;
+  /**
+   * The id of the account the login was made for (Account.id): a later account of the same
+   * name is another account, which this session must not open. Absent for accounts without one.
+   */
+  account?: string;
 }
 
 export interface PendingLogin {
@@ -39,7 +44,8 @@ export interface OpenedSession {
 }
 
 export interface Sessions {
-  createLogin(user: string, app?: string): Promise<PendingLogin>;
+  /** `account` is the account's id (Account.id), when it has one. */
+  createLogin(user: string, app?: string, account?: string): Promise<PendingLogin>;
   /** Uses up the login token and opens a session; undefined when unknown, used or expired. */
   redeemLogin(token: string): Promise<OpenedSession | undefined>;
   /** The live session behind a cookie value, counting this as activity; undefined otherwise. */
@@ -54,8 +60,22 @@ export interface Sessions {
 
 /** What is stored under the digest of a secret. Times in milliseconds since the epoch. */
 export type SessionRecord =
-  | { kind: 'login'; user: string; securityToken: string; expiresAt: number; app?: string }
-  | { kind: 'session'; user: string; securityToken: string; lastSeen: number };
+  | {
+      kind: 'login';
+      user: string;
+      securityToken: string;
+      expiresAt: number;
+      app?: string;
+      account?: string;
+    }
+  | { kind: 'session'; user: string; securityToken: string; lastSeen: number; account?: string };
+
+/** The session a record describes, with the account it belongs to when there is one. */
+const sessionOf = (record: SessionRecord): Session => ({
+  user: record.user,
+  securityToken: record.securityToken,
+  ...(record.account === undefined ? {} : { account: record.account }),
+});
 
 /** Where records live, keyed by the hex SHA-256 of their secret (file or memory). */
 export interface SessionRecords {
@@ -103,7 +123,7 @@ export function createSessions(records: SessionRecords, now: () => number = Date
   }
 
   return {
-    async createLogin(user, app) {
+    async createLogin(user, app, account) {
       const at = now();
       await sweepNowAndThen(at);
       const token = newSecret();
@@ -115,6 +135,7 @@ export function createSessions(records: SessionRecords, now: () => number = Date
         securityToken,
         expiresAt,
         ...(app === undefined ? {} : { app }),
+        ...(account === undefined ? {} : { account }),
       });
       return { token, securityToken, expiresAt };
     },
@@ -130,7 +151,7 @@ export function createSessions(records: SessionRecords, now: () => number = Date
       if (isOver(record, at)) return undefined;
       // A fresh id: whoever saw the login URL does not learn the session cookie.
       const sessionId = newSecret();
-      const session = { user: record.user, securityToken: record.securityToken };
+      const session = sessionOf(record);
       await records.put(digestSecret(sessionId), { kind: 'session', ...session, lastSeen: at });
       return { sessionId, session, ...(record.app === undefined ? {} : { app: record.app }) };
     },
@@ -146,7 +167,7 @@ export function createSessions(records: SessionRecords, now: () => number = Date
         return undefined;
       }
       if (at - record.lastSeen >= TOUCH_INTERVAL_MS) await touch(key, at);
-      return { user: record.user, securityToken: record.securityToken };
+      return sessionOf(record);
     },
 
     async end(sessionId) {

@@ -277,9 +277,11 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
 
   function parseAccount(data: Record<string, unknown> | undefined, user: string, path: string) {
     if (data === undefined) return undefined;
-    const { domain, created } = data;
+    const { domain, created, id } = data;
     if (data.user === user && typeof domain === 'string' && typeof created === 'number') {
-      return { user, domain, created } satisfies Account;
+      return typeof id === 'string'
+        ? ({ user, domain, created, id } satisfies Account)
+        : ({ user, domain, created } satisfies Account);
     }
     logger.warn('store: ignoring an invalid account file', { path });
     return undefined;
@@ -328,12 +330,13 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
 
     async createAccount(account) {
       checkUser(account.user);
-      const { user, domain, created } = account;
+      const { user, domain, created, id } = account;
       return withUserLock(user, true, async () => {
         await ensureDir(accountsDir, MODE.accountsDir);
         const path = accountPath(user);
         if (await lstatOrUndefined(path)) return false;
-        await writeFileAtomic(path, prettyJson({ user, domain, created }), MODE.account);
+        const stored = id === undefined ? { user, domain, created } : { user, domain, created, id };
+        await writeFileAtomic(path, prettyJson(stored), MODE.account);
         accounts.forget();
         return true;
       });

@@ -29,6 +29,11 @@ export interface Account {
   domain: string;
   /** Creation time, seconds since the epoch. */
   created: number;
+  /**
+   * A random identity, so that a later account given the same name is another account (its
+   * sessions are not this one's). Absent in account files of older versions.
+   */
+  id?: string;
 }
 
 export interface Store {

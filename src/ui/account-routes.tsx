@@ -15,6 +15,7 @@ import {
   type PageDeps,
   type PageEnv,
   pageNonce,
+  sessionAccountExists,
   setSessionCookie,
 } from './page-env.ts';
 import { sendPage } from './render.ts';
@@ -54,7 +55,10 @@ export function createAccountRoutes(deps: PageDeps): Hono<PageEnv> {
     // A HEAD (link previews, mail scanners) must not use up the single-use login.
     if (c.req.method === 'HEAD') return c.body(null, 200);
     const opened = await deps.sessions.redeemLogin(c.req.query('session') ?? '');
-    if (!opened) {
+    // A login made for an account that is gone (or was given to someone else since) opens nothing.
+    const valid = opened !== undefined && (await sessionAccountExists(deps, opened.session));
+    if (opened && !valid) await deps.sessions.end(opened.sessionId);
+    if (!opened || !valid) {
       return sendPage(
         c,
         <MessagePage

@@ -125,13 +125,22 @@ export function sessionCookie(header: string | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether the session's account exists and is the very account the session was opened for: a
+ * removed account's session ends with it, and does not come back with a later account that is
+ * given the same name.
+ */
+export async function sessionAccountExists(deps: PageDeps, session: Session): Promise<boolean> {
+  const account = await deps.store.getAccount(session.user);
+  return account !== undefined && account.id === session.account;
+}
+
 /** Sets the session named by the cookie, if it is live and its account still exists. */
 export async function loadSession(c: PageContext, deps: PageDeps): Promise<void> {
   const sessionId = sessionCookie(c.req.header('cookie'));
   if (!sessionId) return;
   const session = await deps.sessions.resume(sessionId);
-  // A removed account's session ends with it.
-  if (session && (await deps.store.getAccount(session.user))) {
+  if (session && (await sessionAccountExists(deps, session))) {
     c.set('session', session);
     c.set('sessionId', sessionId);
   }

@@ -1,7 +1,7 @@
 // WHM API 1 create_user_session (SPEC §3.3): a single-use login URL for a user's control panel,
 // valid for 300 s, optionally going straight into the launch of one of the user's links.
 import { z } from 'zod';
-import { serviceParam, userParam } from '../../accounts/accounts.ts';
+import { noSuchAccount, serviceParam, userParam } from '../../accounts/accounts.ts';
 import { NotFoundError, quote } from '../../errors.ts';
 import { appParam } from '../../links/schema.ts';
 import { about, str } from '../../rules.ts';
@@ -40,7 +40,10 @@ export default defineWhmFunction(
         `There is no integration link ${quote(app)} for the user ${quote(user)}.`,
       );
     }
-    const login = await deps.sessions.createLogin(user, app);
+    // The login belongs to this account, not to whichever account later has the name.
+    const account = await deps.store.getAccount(user);
+    if (!account) throw noSuchAccount(user);
+    const login = await deps.sessions.createLogin(user, app, account.id);
     const url = `${deps.publicUrl()}/login/?session=${encodeURIComponent(login.token)}`;
     return {
       data: {
