@@ -203,6 +203,14 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     };
   }
 
+  /** A link's user file and token, read one right after the other. */
+  async function readLinkPair(paths: { user: string; admin: string }) {
+    // The user file is seen (by its lstat) just before the token is read: the link existed
+    // then, which is what getLinkToken's check after reading establishes too.
+    const link = readLinkFile(paths.user);
+    return link && { link, token: await readAdminToken(paths.admin) };
+  }
+
   function writeLink<T>(user: string, app: string, fn: () => Promise<T>): Promise<T> {
     return withUserLock(user, false, () => withMutex(`link/${user}/${app}`, fn));
   }
@@ -393,13 +401,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     async getLinkForLaunch(user, app) {
       const paths = await linkFilesToRead(user, app);
       if (!paths) return undefined;
-      const read = async () => {
-        // The user file is seen (by its lstat) just before the token is read: the link existed
-        // then, which is what getLinkToken's check after reading establishes too.
-        const link = readLinkFile(paths.user);
-        return link && { link, token: await readAdminToken(paths.admin) };
-      };
-      const pair = await read();
+      const pair = await readLinkPair(paths);
       // A link write renames the admin file, then the user file, with the link's intent in
       // place from before the first rename to after the second. The two reads run without a
       // pause, so with no intent now they saw one version: a token is never paired with
@@ -408,7 +410,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
       if (!pair || !(await lstatOrUndefined(paths.intent))) return pair;
       return writeLink(user, app, async () => {
         await settleLinkIntent(paths.dir, app);
-        return read();
+        return readLinkPair(paths);
       });
     },
 
