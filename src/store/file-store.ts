@@ -2,6 +2,7 @@
 // under the data dir, every write durable, a link's two files replaced as a pair via an intent.
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { quote } from '../errors.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { createAccountCache } from './account-cache.ts';
@@ -55,6 +56,19 @@ function checkName(kind: string, name: string): void {
   if (typeof name !== 'string' || !NAME.test(name)) {
     throw new StoreNameError(`invalid ${kind} name ${quote(String(name))}`);
   }
+}
+
+/** Another process's link write is waited for this long by a click before it fails. */
+const INTENT_WAIT_MS = 1_000;
+const INTENT_POLL_MS = 10;
+/** An intent this old is a crashed writer's, settled by whoever finds it. */
+const STALE_INTENT_MS = 10_000;
+
+interface LinkFilePaths {
+  dir: string;
+  user: string;
+  admin: string;
+  intent: string;
 }
 
 function checkUser(user: string): void {
@@ -203,8 +217,30 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     };
   }
 
+  /**
+   * The pair read once the link's intent is gone. Called in turn with this process's writes of
+   * the link, so an intent still there is another process's: a write in progress (`whmapi1`),
+   * waited for rather than settled under its feet, or one left by a crash (older than
+   * STALE_INTENT_MS), settled. A write that outlasts the wait is a store failure: a click then
+   * goes to its fallback without sending a token.
+   */
+  async function readAfterWrite(paths: LinkFilePaths, app: string) {
+    for (let waited = 0; ; waited += INTENT_POLL_MS) {
+      const intent = await lstatOrUndefined(paths.intent);
+      if (!intent) return readLinkPair(paths);
+      if (Date.now() - intent.mtimeMs > STALE_INTENT_MS) {
+        await settleLinkIntent(paths.dir, app);
+        return readLinkPair(paths);
+      }
+      if (waited >= INTENT_WAIT_MS) {
+        throw new StoreIntegrityError(`a write of ${paths.user} is taking too long`);
+      }
+      await delay(INTENT_POLL_MS);
+    }
+  }
+
   /** A link's user file and token, read one right after the other. */
-  async function readLinkPair(paths: { user: string; admin: string }) {
+  async function readLinkPair(paths: LinkFilePaths) {
     // The user file is seen (by its lstat) just before the token is read: the link existed
     // then, which is what getLinkToken's check after reading establishes too.
     const link = readLinkFile(paths.user);
@@ -406,12 +442,9 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
       // place from before the first rename to after the second. The two reads run without a
       // pause, so with no intent now they saw one version: a token is never paired with
       // another version's partner URL. Otherwise read again in turn with this process's writes
-      // of the link, once any write left by another process is settled.
+      // of the link (see readAfterWrite).
       if (!pair || !(await lstatOrUndefined(paths.intent))) return pair;
-      return writeLink(user, app, async () => {
-        await settleLinkIntent(paths.dir, app);
-        return readLinkPair(paths);
-      });
+      return writeLink(user, app, () => readAfterWrite(paths, app));
     },
 
     async updateLinkToken(user, app, token) {

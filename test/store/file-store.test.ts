@@ -1,7 +1,7 @@
 // The file store against real temp dirs: cPanel layout, modes, replace semantics, name
 // validation, symlink refusal, concurrency and start-up recovery.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { lutimes, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger, silentLogger } from '../../src/log.ts';
@@ -264,19 +264,46 @@ describe('links', () => {
     expect(mismatched).toEqual([]);
   });
 
-  it('settles an interrupted write it finds while reading a link for a click', async () => {
-    await store.putLink('bob', 'app1', { url: 'https://p.example/' }, 'tok');
-    // Left by a writer that crashed between its intent and its renames: names temps that never
-    // made it to disk, so settling discards it.
-    await symlink(
-      `v1:${'0'.repeat(16)}${'a'.repeat(32)}:${'1'.repeat(16)}${'b'.repeat(32)}`,
-      join(linkDir('bob'), '.app1.intent'),
-    );
-    expect(await store.getLinkForLaunch('bob', 'app1')).toEqual({
-      link: { url: 'https://p.example/' },
-      token: 'tok',
+  describe('a click finding the link being written by another process', () => {
+    // An intent naming temps that never reached the disk: settling it would discard it.
+    const plantIntent = async () => {
+      const path = join(linkDir('bob'), '.app1.intent');
+      await symlink(
+        `v1:${'0'.repeat(16)}${'a'.repeat(32)}:${'1'.repeat(16)}${'b'.repeat(32)}`,
+        path,
+      );
+      return path;
+    };
+    const link = { link: { url: 'https://p.example/' }, token: 'tok' };
+    beforeEach(async () => {
+      await store.putLink('bob', 'app1', { url: 'https://p.example/' }, 'tok');
     });
-    expect(await readdir(linkDir('bob'))).not.toContain('.app1.intent');
+
+    it('waits for a young write to finish rather than settling it', async () => {
+      const intent = await plantIntent();
+      setTimeout(() => void rm(intent), 60);
+      const started = Date.now();
+      expect(await store.getLinkForLaunch('bob', 'app1')).toEqual(link);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+    });
+
+    it('settles a write a crashed process left long ago', async () => {
+      const intent = await plantIntent();
+      const longAgo = new Date(Date.now() - 60_000);
+      await lutimes(intent, longAgo, longAgo);
+      expect(await store.getLinkForLaunch('bob', 'app1')).toEqual(link);
+      expect(await readdir(linkDir('bob'))).not.toContain('.app1.intent');
+    });
+
+    it('fails (no token sent) when a young write does not finish', async () => {
+      const intent = await plantIntent();
+      await expect(store.getLinkForLaunch('bob', 'app1')).rejects.toBeInstanceOf(
+        StoreIntegrityError,
+      );
+      // Not settled: it is someone else's.
+      expect(await readdir(linkDir('bob'))).toContain('.app1.intent');
+      await rm(intent);
+    });
   });
 
   it('runs writes to different links in parallel without interference', async () => {
