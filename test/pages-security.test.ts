@@ -298,6 +298,20 @@ describe('the login URL', () => {
   });
 });
 
+/** A new account, a logged-in session of it and an unused login URL (path and query). */
+async function accountWithLogins(user: string, domain: string) {
+  expect((await whm('createacct', { username: user, domain })).metadata.result).toBe(1);
+  const cookie = await logIn(user);
+  const url = new URL(await loginUrl(user));
+  return { cookie, pendingLogin: `${url.pathname}${url.search}` };
+}
+
+/** Removes the account and gives its name to a new one. */
+async function recreateAccount(user: string, domain: string) {
+  expect((await whm('removeacct', { user })).metadata.result).toBe(1);
+  expect((await whm('createacct', { username: user, domain })).metadata.result).toBe(1);
+}
+
 describe('sessions', () => {
   it('end after 15 minutes without activity, and activity keeps them alive', async () => {
     const cookie = await logIn('alice');
@@ -316,11 +330,7 @@ describe('sessions', () => {
   });
 
   it('end with their account, and stay ended when an account of the same name is created', async () => {
-    expect(
-      (await whm('createacct', { username: 'carol', domain: 'carol.example' })).metadata.result,
-    ).toBe(1);
-    const cookie = await logIn('carol');
-    const pending = new URL(await loginUrl('carol'));
+    const { cookie, pendingLogin } = await accountWithLogins('carol', 'carol.example');
     expect((await call('/', { cookie })).status).toBe(200);
 
     expect((await whm('removeacct', { user: 'carol' })).metadata.result).toBe(1);
@@ -331,31 +341,24 @@ describe('sessions', () => {
       (await whm('createacct', { username: 'carol', domain: 'new-carol.example' })).metadata.result,
     ).toBe(1);
     expect((await call('/', { cookie })).status).toBe(401);
-    const reuse = await call(`${pending.pathname}${pending.search}`);
+    const reuse = await call(pendingLogin);
     expect(reuse.headers['set-cookie'] ?? '').not.toContain('cpsession=');
     expect((await call('/', { cookie: await logIn('carol') })).status).toBe(200);
   });
 
   it('belong to the account they were opened for, even if their record outlives it', async () => {
-    expect(
-      (await whm('createacct', { username: 'dave', domain: 'dave.example' })).metadata.result,
-    ).toBe(1);
-    const cookie = await logIn('dave');
-    const pending = new URL(await loginUrl('dave'));
+    const { cookie, pendingLogin } = await accountWithLogins('dave', 'dave.example');
     // Keep the session records as they are now, as a write racing the removal could leave them.
     const sessionDir = join(server.dataDir, 'sessions');
     const kept = new Map<string, string>();
     for (const name of await readdir(sessionDir)) {
       if (name.endsWith('.json')) kept.set(name, await readFile(join(sessionDir, name), 'utf8'));
     }
-    expect((await whm('removeacct', { user: 'dave' })).metadata.result).toBe(1);
-    expect(
-      (await whm('createacct', { username: 'dave', domain: 'dave.example' })).metadata.result,
-    ).toBe(1);
+    await recreateAccount('dave', 'dave.example');
     for (const [name, text] of kept) await writeFile(join(sessionDir, name), text, { mode: 0o600 });
     // The same name and domain, but another account: the old session and login open nothing.
     expect((await call('/', { cookie })).status).toBe(401);
-    const reuse = await call(`${pending.pathname}${pending.search}`);
+    const reuse = await call(pendingLogin);
     expect(reuse.status).toBe(403);
     expect(reuse.headers['set-cookie'] ?? '').not.toContain('cpsession=');
     expect((await call('/', { cookie: await logIn('dave') })).status).toBe(200);

@@ -58,6 +58,9 @@ function checkName(kind: string, name: string): void {
   }
 }
 
+/** The file naming a link write's renames while they happen (see commitFiles). */
+const intentName = (app: string) => `.${app}.intent`;
+
 /** Another process's link write is waited for this long by a click before it fails. */
 const INTENT_WAIT_MS = 1_000;
 const INTENT_POLL_MS = 10;
@@ -119,10 +122,12 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
   // Per user: link and group writes share it, removeAccount and recovery take it alone.
   const withUserLock = createKeyedSharedLock();
 
-  const linkPaths = (dir: string, app: string) => ({
-    user: join(dir, `${app}${USERCONFIG}`),
-    admin: join(dir, `${app}${ADMINCONFIG}`),
-    intent: join(dir, `.${app}.intent`),
+  // Checked names are plain path components: no join() needed (it showed per click).
+  const linkPaths = (dir: string, app: string): LinkFilePaths => ({
+    dir,
+    user: `${dir}/${app}${USERCONFIG}`,
+    admin: `${dir}/${app}${ADMINCONFIG}`,
+    intent: `${dir}/${intentName(app)}`,
   });
   const groupPath = (dir: string, groupId: string) =>
     join(dir, `${GROUP_PREFIX}${groupId}${USERCONFIG}`);
@@ -203,18 +208,12 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     return undefined;
   }
 
-  /** A link's two paths for reading, names checked; undefined when the user has no directory. */
+  /** A link's paths for reading, names checked; undefined when the user has no directory. */
   async function linkFilesToRead(user: string, app: string) {
     checkUser(user);
     checkApp(app);
     const dir = await userDirToRead(user);
-    if (dir === undefined) return undefined;
-    return {
-      dir,
-      user: `${dir}/${app}${USERCONFIG}`,
-      admin: `${dir}/${app}${ADMINCONFIG}`,
-      intent: `${dir}/.${app}.intent`,
-    };
+    return dir === undefined ? undefined : linkPaths(dir, app);
   }
 
   /**
@@ -254,7 +253,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
   /** Finishes or discards an interrupted putLink of this app (see commitFiles). */
   async function settleLinkIntent(dir: string, app: string): Promise<void> {
     const targets = [`${app}${ADMINCONFIG}`, `${app}${USERCONFIG}`];
-    const outcome = await settleIntent(dir, `.${app}.intent`, targets);
+    const outcome = await settleIntent(dir, intentName(app), targets);
     if (outcome !== 'none')
       logger.info('store: settled an interrupted link write', { app, outcome });
   }
@@ -412,7 +411,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
         await assertReplaceable(paths.admin);
         await settleLinkIntent(dir, app);
         // Admin file first: a user file is never installed without its token.
-        await commitFiles(dir, `.${app}.intent`, [
+        await commitFiles(dir, intentName(app), [
           { name: `${app}${ADMINCONFIG}`, data: adminJson, mode: MODE.adminconfig },
           { name: `${app}${USERCONFIG}`, data: userJson, mode: MODE.userconfig },
         ]);

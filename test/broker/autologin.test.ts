@@ -308,16 +308,22 @@ describe('launchApp: fresh tokens', () => {
     expect(t.store.tokenReads).toBe(0);
   });
 
+  /** Replaces the link (create_integration_link) while the user waits for attempt 2. */
+  const replaceWhileWaiting = (
+    t: ReturnType<typeof setup>,
+    config: LinkUserConfig,
+    token: string,
+  ) => {
+    t.deps.sleep = async () => t.store.put(USER, APP, config, token);
+  };
+
   it('never posts a token to a partner the link no longer names', async () => {
     const t = setup([retry(1), redirect()]);
-    // The link is replaced, pointing at another partner, while the user waits.
-    t.deps.sleep = async () =>
-      t.store.put(
-        USER,
-        APP,
-        { autologin_token_url: 'https://other-partner.example/autologin', url: FALLBACK_URL },
-        'TOKEN-FOR-THE-OTHER-PARTNER',
-      );
+    replaceWhileWaiting(
+      t,
+      { autologin_token_url: 'https://other-partner.example/autologin', url: FALLBACK_URL },
+      'TOKEN-FOR-THE-OTHER-PARTNER',
+    );
     expect(await t.launch()).toMatchObject({
       kind: 'fallback',
       location: FALLBACK_URL,
@@ -330,13 +336,11 @@ describe('launchApp: fresh tokens', () => {
 
   it('posts the fields of the link version whose token it sends', async () => {
     const t = setup([retry(1), redirect()]);
-    t.deps.sleep = async () =>
-      t.store.put(
-        USER,
-        APP,
-        { autologin_token_url: AUTOLOGIN_URL, url: FALLBACK_URL, subscriber_unique_id: 'sub-77' },
-        'token-for-sub-77',
-      );
+    replaceWhileWaiting(
+      t,
+      { autologin_token_url: AUTOLOGIN_URL, url: FALLBACK_URL, subscriber_unique_id: 'sub-77' },
+      'token-for-sub-77',
+    );
     await t.launch();
     expect(
       t.partner.posts.map((post) => [post.form.subscriber_unique_id, post.form.token]),
