@@ -1,5 +1,6 @@
 // The home page's model: which link goes where, and in which order (SPEC §6).
 import { describe, expect, it } from 'vitest';
+import { getUsersLinks, launchPath } from '../src/links/users-links.ts';
 import type { GroupConfig, LinkUserConfig, Store } from '../src/store/store.ts';
 import { buildMenu } from '../src/ui/menu.ts';
 import { makePng } from './helpers/png.ts';
@@ -98,5 +99,29 @@ describe('buildMenu', () => {
 
     const empty = await buildMenu(fakeStore({ h: link('H', { hide: '1' }) }, {}), 'alice');
     expect(empty).toEqual({ userMenu: [], panels: [], upgrades: [], empty: true });
+  });
+
+  it('is the order get_users_links takes "first" from: an appkey leads to the link shown first', async () => {
+    // Labels differing only in case, a link without a label (shown by its app), equal orders.
+    const links: Record<string, LinkUserConfig> = {
+      zeta: link('alpha Billing', { implements: 'billing' }),
+      alpha: link('Zeta Billing', { implements: 'billing' }),
+      beta: link('', { implements: 'support' }),
+      aardvark: link('Bravo', { implements: 'support' }),
+      late: link('a', { implements: 'upgrade', order: '7' }),
+      early: link('z', { implements: 'upgrade', order: '-3' }),
+    };
+    const store = fakeStore(links, {});
+    const menu = await buildMenu(store, 'alice');
+    const appkeys = await getUsersLinks(store, { user: 'alice', service: 'cpaneld' });
+    for (const appkey of ['billing', 'support', 'upgrade']) {
+      const shownFirst = menu.userMenu.find((item) => item.implements === appkey)?.app as string;
+      expect(appkeys[appkey]).toBe(launchPath(shownFirst));
+    }
+    // Worked out by hand: "alpha Billing" < "Zeta Billing" ignoring case; "beta" < "Bravo";
+    // order -3 before 7.
+    expect([appkeys.billing, appkeys.support, appkeys.upgrade]).toEqual(
+      ['zeta', 'beta', 'early'].map(launchPath),
+    );
   });
 });

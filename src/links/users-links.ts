@@ -1,6 +1,7 @@
 // get_users_links (SPEC §3.2): the appkeys of the user's interface mapped to server-relative
 // paths — the four built-in appkeys partners implement, plus one launch path per link.
 import type { LinkUserConfig, Store } from '../store/store.ts';
+import { byOrderThenLabel, linkOrderKey } from './menu-order.ts';
 import type { UsersLinksParams } from './schema.ts';
 
 export const BUILTIN_APPKEYS = ['billing', 'customer_service', 'support', 'upgrade'] as const;
@@ -18,32 +19,28 @@ const READ_CONCURRENCY = 32;
 /** cPanel's own launch path for an integration link (SPEC §5). */
 export const launchPath = (app: string) => `/integration/index.html?app=${encodeURIComponent(app)}`;
 
-const orderOf = (config: LinkUserConfig) => {
-  const n = Number(config.order ?? '99999');
-  return Number.isFinite(n) ? n : 99999;
-};
+/** The menu's order (so "first" is what the user sees first). */
+const menuOrder = byOrderThenLabel(([app, config]: [string, LinkUserConfig]) =>
+  linkOrderKey(app, config),
+);
 
-/** The menu's order: `order`, then label, then app (so "first" is what the user sees first). */
-function menuOrder(a: [string, LinkUserConfig], b: [string, LinkUserConfig]): number {
-  const byOrder = orderOf(a[1]) - orderOf(b[1]);
-  if (byOrder !== 0) return byOrder;
-  const [la, lb] = [a[1].label ?? '', b[1].label ?? ''];
-  if (la !== lb) return la < lb ? -1 : 1;
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-}
-
-async function readLinks(store: Store, user: string): Promise<[string, LinkUserConfig][]> {
-  const apps = await store.listLinks(user);
-  const links: [string, LinkUserConfig][] = [];
-  for (let i = 0; i < apps.length; i += READ_CONCURRENCY) {
-    const batch = apps.slice(i, i + READ_CONCURRENCY);
-    const configs = await Promise.all(batch.map((app) => store.getLink(user, app)));
-    // A link whose file vanished or is corrupt since the listing cannot be launched: skip it.
-    configs.forEach((config, j) => {
-      if (config) links.push([batch[j] as string, config]);
+/**
+ * `read` of each id, a bounded number at a time, as [id, value] in the ids' order. What is gone
+ * (or corrupt) since the listing cannot be shown or launched: it is left out.
+ */
+export async function readAll<T>(
+  ids: string[],
+  read: (id: string) => Promise<T | undefined>,
+): Promise<[string, T][]> {
+  const found: [string, T][] = [];
+  for (let i = 0; i < ids.length; i += READ_CONCURRENCY) {
+    const batch = ids.slice(i, i + READ_CONCURRENCY);
+    const values = await Promise.all(batch.map(read));
+    values.forEach((value, j) => {
+      if (value !== undefined) found.push([batch[j] as string, value]);
     });
   }
-  return links;
+  return found;
 }
 
 /**
@@ -57,7 +54,7 @@ export async function getUsersLinks(
 ): Promise<Record<string, string>> {
   // params.service is cpaneld, the one interface there is (the schema refuses others).
   const { user } = params;
-  const links = await readLinks(store, user);
+  const links = await readAll(await store.listLinks(user), (app) => store.getLink(user, app));
   const visible = links.filter(([, config]) => config.hide !== '1').sort(menuOrder);
   // No prototype: an app may be named "__proto__", which on a plain object would set nothing.
   const data: Record<string, string> = Object.create(null);

@@ -1,14 +1,14 @@
 // What the home page shows (SPEC §6), as plain data: the username menu, the group panels in
 // cPanel's order and the "need more resources?" links. No HTML and no Hono here.
 import { createHash } from 'node:crypto';
+import { byOrderThenLabel, linkOrderKey, type OrderKey, orderOf } from '../links/menu-order.ts';
 import { normalisePngBase64 } from '../links/png.ts';
 import { BUILTIN_GROUPS, isBuiltinGroup } from '../links/schema.ts';
+import { BUILTIN_APPKEYS, readAll } from '../links/users-links.ts';
 import type { LinkUserConfig, Store } from '../store/store.ts';
 
-/** Links implementing these live in the username menu, whatever their group. */
-const USER_MENU_IMPLEMENTS = new Set(['billing', 'customer_service', 'support', 'upgrade']);
-const DEFAULT_ORDER = 99999;
-const READ_CONCURRENCY = 32;
+/** Links implementing these (the appkeys partners implement) live in the username menu. */
+const USER_MENU_IMPLEMENTS = new Set<string>(BUILTIN_APPKEYS);
 
 /** cPanel's names for its built-in groups (`pref` is the username menu itself). */
 export const BUILTIN_GROUP_LABELS: Record<(typeof BUILTIN_GROUPS)[number], string> = {
@@ -46,21 +46,6 @@ export interface Menu {
   empty: boolean;
 }
 
-const orderOf = (value: string | undefined) => {
-  const n = Number(value ?? DEFAULT_ORDER);
-  return Number.isFinite(n) ? n : DEFAULT_ORDER;
-};
-
-const byOrderThenLabel =
-  <T>(key: (item: T) => { order: number; label: string; id: string }) =>
-  (a: T, b: T) => {
-    const [ka, kb] = [key(a), key(b)];
-    if (ka.order !== kb.order) return ka.order - kb.order;
-    const byLabel = ka.label.localeCompare(kb.label, 'en', { sensitivity: 'base' });
-    if (byLabel !== 0) return byLabel;
-    return ka.id < kb.id ? -1 : ka.id > kb.id ? 1 : 0;
-  };
-
 /** The decoded PNG of a stored icon, or undefined when there is none or it is not a PNG. */
 export function decodeIcon(config: LinkUserConfig): Buffer | undefined {
   if (!config.base64_png_image) return undefined;
@@ -72,19 +57,6 @@ export function decodeIcon(config: LinkUserConfig): Buffer | undefined {
 export const iconHash = (png: Buffer) =>
   createHash('sha256').update(png).digest('hex').slice(0, 32);
 
-async function readAll<T>(ids: string[], read: (id: string) => Promise<T | undefined>) {
-  const found: [string, T][] = [];
-  for (let i = 0; i < ids.length; i += READ_CONCURRENCY) {
-    const batch = ids.slice(i, i + READ_CONCURRENCY);
-    const values = await Promise.all(batch.map(read));
-    // Something removed since the listing is simply not shown.
-    values.forEach((value, j) => {
-      if (value !== undefined) found.push([batch[j] as string, value]);
-    });
-  }
-  return found;
-}
-
 export async function buildMenu(store: Store, user: string): Promise<Menu> {
   const [links, groups] = await Promise.all([
     store.listLinks(user).then((apps) => readAll(apps, (app) => store.getLink(user, app))),
@@ -95,7 +67,7 @@ export async function buildMenu(store: Store, user: string): Promise<Menu> {
   const userMenu: MenuItem[] = [];
   const grouped = new Map<string, MenuItem[]>();
   const upgrades: MenuItem[] = [];
-  const sortKey = new Map<MenuItem, number>();
+  const sortKey = new Map<MenuItem, OrderKey>();
 
   for (const [app, config] of links) {
     if (config.hide === '1') continue;
@@ -106,7 +78,7 @@ export async function buildMenu(store: Store, user: string): Promise<Menu> {
       implements: config.implements,
       iconHash: png ? iconHash(png) : undefined,
     };
-    sortKey.set(item, orderOf(config.order));
+    sortKey.set(item, linkOrderKey(app, config));
     const group = config.group_id;
     const inUserMenu =
       group === undefined ||
@@ -119,11 +91,7 @@ export async function buildMenu(store: Store, user: string): Promise<Menu> {
     if (config.implements === 'upgrade') upgrades.push(item);
   }
 
-  const itemOrder = byOrderThenLabel((item: MenuItem) => ({
-    order: sortKey.get(item) ?? DEFAULT_ORDER,
-    label: item.label,
-    id: item.app,
-  }));
+  const itemOrder = byOrderThenLabel((item: MenuItem) => sortKey.get(item) as OrderKey);
   const panels: MenuPanel[] = [];
   for (const id of BUILTIN_GROUPS) {
     const items = grouped.get(id);
