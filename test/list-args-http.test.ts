@@ -35,7 +35,7 @@ afterAll(() => server.stop());
 const apps = (body: Json) => body.data.links.map((l: { app: string }) => l.app);
 
 describe('list_integration_links', () => {
-  it('filters numerically with unlimited as infinity', async () => {
+  it('filters numerically with unlimited (and 0, as cPanel reads it) as infinity', async () => {
     const body = await call('list_integration_links', {
       user: 'alice',
       'api.filter.enable': '1',
@@ -43,7 +43,7 @@ describe('list_integration_links', () => {
       'api.filter.a.type': 'gt_handle_unlimited',
       'api.filter.a.arg0': '10',
     });
-    expect(apps(body)).toEqual(['12', '50', 'unlimited']);
+    expect(apps(body)).toEqual(['0', '12', '50', 'unlimited']);
   });
 
   it('sorts numeric_zero_as_max, non-numbers last, then chunks with select', async () => {
@@ -102,6 +102,26 @@ describe('list_integration_groups', () => {
       a: { field: 'group', type: 'begins', arg0: 'bi', valid: 1 },
       filtered: 4,
     });
+  });
+});
+
+describe('an unknown user with broken list arguments', () => {
+  it('is refused for the user, like every other broken rule', async () => {
+    for (const [fn, broken] of [
+      ['list_integration_links', { 'api.filter.enable': '1' }],
+      ['list_integration_groups', { 'api.chunk.enable': '1', 'api.chunk.size': 'x' }],
+      ['list_integration_links', { 'api.sort.enable': '1', 'api.sort.a.field': 'nope' }],
+    ] as const) {
+      const body = await call(fn, { user: 'ghost', ...broken });
+      expect(body.metadata).toMatchObject({
+        result: 0,
+        reason: 'You do not have a user named “ghost”.',
+      });
+      // The same arguments for a real user name the argument.
+      const real = await call(fn, { user: 'alice', ...broken });
+      expect(real.metadata.result).toBe(0);
+      expect(real.metadata.reason).toMatch(/“api\.(filter|chunk|sort)\./);
+    }
   });
 });
 

@@ -33,6 +33,13 @@ const filter = (field: string, type: string | undefined, arg0: string, id = 'a')
   [`api.filter.${id}.arg0`]: arg0,
 });
 
+const sort = (field: string, method?: string, reverse?: string, id = 'a') => ({
+  'api.sort.enable': '1',
+  [`api.sort.${id}.field`]: field,
+  ...(method === undefined ? {} : { [`api.sort.${id}.method`]: method }),
+  ...(reverse === undefined ? {} : { [`api.sort.${id}.reverse`]: reverse }),
+});
+
 const ROWS: Rec[] = [
   { name: 'Alpha', n: '2', ip: '10.0.0.10' },
   { name: 'beta', n: '10', ip: '10.0.0.9' },
@@ -55,13 +62,21 @@ describe('filter types', () => {
     ['lt_equal', 'lt_equal', 'n', '2', ['Alpha', 'gamma', 'delta', 'epsilon']],
     ['gt ignores unlimited', 'gt', 'n', '2', ['beta']],
     ['gt_equal', 'gt_equal', 'n', '2', ['Alpha', 'beta', 'epsilon']],
-    ['gt_handle_unlimited', 'gt_handle_unlimited', 'n', '2', ['beta', 'ALPHABET']],
+    // The *_handle_unlimited types read 0 as unlimited too, as cPanel's Filter.pm does.
+    ['gt_handle_unlimited', 'gt_handle_unlimited', 'n', '2', ['beta', 'ALPHABET', 'gamma']],
+    [
+      'lt_handle_unlimited: 0 is no less',
+      'lt_handle_unlimited',
+      'n',
+      '5',
+      ['Alpha', 'delta', 'epsilon'],
+    ],
     [
       'lt_handle_unlimited with unlimited',
       'lt_handle_unlimited',
       'n',
       'unlimited',
-      ['Alpha', 'beta', 'gamma', 'delta', 'epsilon'],
+      ['Alpha', 'beta', 'delta', 'epsilon'],
     ],
     ['gt_handle_unlimited with unlimited', 'gt_handle_unlimited', 'n', 'UNLIMITED', []],
     ['field *: any field', 'contains', '*', '10.0.0.1', ['Alpha', 'epsilon']],
@@ -99,13 +114,6 @@ describe('filter types', () => {
 });
 
 describe('sort methods', () => {
-  const sort = (field: string, method?: string, reverse?: string, id = 'a') => ({
-    'api.sort.enable': '1',
-    [`api.sort.${id}.field`]: field,
-    ...(method === undefined ? {} : { [`api.sort.${id}.method`]: method }),
-    ...(reverse === undefined ? {} : { [`api.sort.${id}.reverse`]: reverse }),
-  });
-
   it('lexicographic (default) compares code points', () => {
     expect(names(run(ROWS, sort('name')).rows)).toEqual([
       'ALPHABET',
@@ -139,6 +147,40 @@ describe('sort methods', () => {
     const spec = { key: 'rows', fields: ['name', 'n'] };
     expect(names(run(rows, sort('n', 'numeric_zero_as_max'), spec).rows)).toEqual(['c', 'b', 'a']);
     expect(names(run(rows, sort('n', 'numeric'), spec).rows)).toEqual(['a', 'c', 'b']);
+  });
+
+  it('lexicographic_caseless ignores case (equal names keep their order); lexicographic does not', () => {
+    const rows = ['beta', 'Alpha', 'ALPHA', 'alpha2', 'Beta'].map((name) => ({ name }));
+    const spec = { key: 'rows', fields: ['name'] };
+    expect(names(run(rows, sort('name', 'lexicographic_caseless'), spec).rows)).toEqual([
+      'Alpha',
+      'ALPHA',
+      'alpha2',
+      'beta',
+      'Beta',
+    ]);
+    expect(names(run(rows, sort('name'), spec).rows)).toEqual([
+      'ALPHA',
+      'Alpha',
+      'Beta',
+      'alpha2',
+      'beta',
+    ]);
+  });
+
+  it('reports each key with api.sort.verbose=1, as cPanel does', () => {
+    const args = {
+      ...sort('ip', 'ipv_4', '1', 'a'),
+      ...sort('name', undefined, undefined, 'b'),
+      'api.sort.verbose': '1',
+    };
+    expect(run(ROWS, args).metadata).toEqual({
+      sort: {
+        a: { field: 'ip', method: 'ipv4', reverse: 1 },
+        b: { field: 'name', method: 'lexicographic', reverse: 0 },
+      },
+    });
+    expect(run(ROWS, sort('ip')).metadata).toEqual({});
   });
 
   it('ipv4 compares octets; @cpanel/api’s spelling ipv_4 works too', () => {
@@ -249,9 +291,9 @@ describe('chunk', () => {
     expect(metadata).toEqual({ chunk: meta });
   });
 
-  it('an empty list is one empty page', () => {
+  it('an empty list has no chunk, and its page is the first (as cPanel counts)', () => {
     expect(run([], chunk({})).metadata).toEqual({
-      chunk: { start: 1, size: 100, records: 0, current: 1, chunks: 1 },
+      chunk: { start: 1, size: 100, records: 0, current: 1, chunks: 0 },
     });
   });
 
@@ -337,6 +379,19 @@ describe('malformed list arguments: result 0 with a reason naming the argument',
       'The “api.filter.enable” parameter is 1 but no filter was given; send at least “api.filter.a.field=name”.',
     ],
     [
+      'a reserved id (it would overwrite the verbose report)',
+      {
+        ...filter('name', undefined, 'a', 'filtered'),
+        'api.filter.verbose': '1',
+      },
+      'The “api.filter.filtered.field” parameter has the id “filtered”, which WHM reserves; use another (a, b, c, …).',
+    ],
+    [
+      'a reserved id in a sort',
+      sort('name', undefined, undefined, 'enable'),
+      'The “api.sort.enable.field” parameter has the id “enable”, which WHM reserves; use another (a, b, c, …).',
+    ],
+    [
       'unknown filter sub-argument',
       { ...filter('name', undefined, 'a'), 'api.filter.a.arg1': 'x' },
       'The “api.filter.a.arg1” parameter is not a WHM list argument; the filter arguments are api.filter.enable, api.filter.verbose, api.filter.ID.field, api.filter.ID.type, api.filter.ID.arg0 (ID: a, b, c, …).',
@@ -359,7 +414,7 @@ describe('malformed list arguments: result 0 with a reason naming the argument',
     [
       'unknown sort method',
       { 'api.sort.enable': '1', 'api.sort.a.field': 'n', 'api.sort.a.method': 'natural' },
-      'The “api.sort.a.method” parameter must be one of lexicographic, numeric, numeric_zero_as_max, ipv4 (got “natural”).',
+      'The “api.sort.a.method” parameter must be one of lexicographic, lexicographic_caseless, numeric, numeric_zero_as_max, ipv4 (got “natural”).',
     ],
     [
       'unknown sort field',
@@ -458,7 +513,9 @@ function refFilter(type: string, value: string, arg: string): boolean {
       return value === arg;
   }
   const unlimited = type.endsWith('_handle_unlimited');
-  const v = refNumber(value, unlimited);
+  const number = refNumber(value, unlimited);
+  // cPanel reads a 0 as unlimited where unlimited is handled.
+  const v = unlimited && number === 0 ? Number.POSITIVE_INFINITY : number;
   const a = refNumber(arg, unlimited) as number;
   if (v === undefined) return false;
   if (type === '==') return v === a;
@@ -470,6 +527,10 @@ function refFilter(type: string, value: string, arg: string): boolean {
 function refCompare(method: string, x: string, y: string): number {
   const text = () => (x < y ? -1 : x > y ? 1 : 0);
   if (method === 'lexicographic') return text();
+  if (method === 'lexicographic_caseless') {
+    const [lx, ly] = [x.toLowerCase(), y.toLowerCase()];
+    return lx < ly ? -1 : lx > ly ? 1 : 0;
+  }
   if (method === 'ipv4') {
     const [a, b] = [IP[x], IP[y]];
     if (!a || !b) return !a && !b ? text() : a ? -1 : 1;
@@ -602,7 +663,14 @@ describe('random requests against the reference', () => {
         const count = 1 + Math.floor(random() * 2);
         for (const id of ['a', 'b'].slice(0, count)) {
           args[`api.sort.${id}.field`] = pick(fields);
-          const method = pick(['lexicographic', 'numeric', 'numeric_zero_as_max', 'ipv4', 'ipv_4']);
+          const method = pick([
+            'lexicographic',
+            'lexicographic_caseless',
+            'numeric',
+            'numeric_zero_as_max',
+            'ipv4',
+            'ipv_4',
+          ]);
           if (method !== 'lexicographic' || random() < 0.5) args[`api.sort.${id}.method`] = method;
           if (random() < 0.5) args[`api.sort.${id}.reverse`] = pick(['0', '1']);
         }

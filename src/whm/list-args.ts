@@ -1,6 +1,7 @@
 // WHM API 1 list arguments (SPEC §2): columns, filter, sort and chunk, applied in that order to
-// a list function's record array. Parsed and checked before the function runs, so a malformed
-// argument costs no store read and always gets a reason naming it.
+// a list function's record array. Parsed and checked before the function runs (after the
+// account check), so a malformed argument costs no read of the records and always gets a reason
+// naming it.
 import { quote, ValidationError } from '../errors.ts';
 import { integerString, parseParams, q } from '../rules.ts';
 import type { WhmArgs } from './args.ts';
@@ -34,12 +35,6 @@ interface FilterStep {
   test: (value: string) => boolean;
 }
 
-interface SortStep {
-  field: string;
-  method: SortMethod;
-  reverse: boolean;
-}
-
 interface ChunkStep {
   size: number;
   start: number;
@@ -47,16 +42,25 @@ interface ChunkStep {
   verbose: boolean;
 }
 
+interface SortStep {
+  id: string;
+  field: string;
+  method: SortMethod;
+  reverse: boolean;
+}
+
 export interface ListPlan {
   columns?: string[];
   filter?: { steps: FilterStep[]; verbose: boolean };
-  sort?: SortStep[];
+  sort?: { steps: SortStep[]; verbose: boolean };
   chunk?: ChunkStep;
 }
 
 export const DEFAULT_CHUNK_SIZE = 100;
 /** Ids are a, b, … z, then za, zb, … (how @cpanel/api numbers them past 26). */
 const ID = /^[a-z]+$/;
+/** Names WHM keeps for itself in every list argument family, never ids (its Data::Utils). */
+const RESERVED_IDS = ['enable', 'verbose', 'filter', 'filtered'];
 
 /** A present argument (the same sentence as rules.ts `str`; argument values are strings). */
 function required(name: string, value: string | undefined): string {
@@ -118,6 +122,11 @@ function group(args: WhmArgs, ns: string, top: string[], subs: string[] | null):
     if (!ID.test(id)) {
       throw new ValidationError(
         `${q(key)} has the id ${quote(id)}; list argument ids are lowercase letters (a, b, c, …).`,
+      );
+    }
+    if (RESERVED_IDS.includes(id)) {
+      throw new ValidationError(
+        `${q(key)} has the id ${quote(id)}, which WHM reserves; use another (a, b, c, …).`,
       );
     }
     const entry = byId.get(id) ?? {};
@@ -182,12 +191,12 @@ function parseFilter(args: WhmArgs, fields: readonly string[]): ListPlan['filter
   return { steps, verbose: enabled(args, 'api.filter.verbose') };
 }
 
-function parseSort(args: WhmArgs, fields: readonly string[]): SortStep[] | undefined {
+function parseSort(args: WhmArgs, fields: readonly string[]): ListPlan['sort'] {
   if (!enabled(args, 'api.sort.enable')) return undefined;
-  const ids = group(args, 'sort', ['enable'], ['field', 'method', 'reverse']);
+  const ids = group(args, 'sort', ['enable', 'verbose'], ['field', 'method', 'reverse']);
   if (ids.length === 0)
     throw noneGiven('sort', 'sort key', `api.sort.a.field=${fields[0] ?? 'FIELD'}`);
-  return ids.map(([id, given]) => {
+  const steps = ids.map(([id, given]): SortStep => {
     const name = (sub: string) => `api.sort.${id}.${sub}`;
     const field = required(name('field'), given.field);
     checkField(name('field'), field, fields, false);
@@ -197,8 +206,9 @@ function parseSort(args: WhmArgs, fields: readonly string[]): SortStep[] | undef
         `${q(name('method'))} must be one of ${SORT_METHODS.join(', ')} (got ${quote(given.method ?? '')}).`,
       );
     }
-    return { field, method, reverse: enabled(args, name('reverse')) };
+    return { id, field, method, reverse: enabled(args, name('reverse')) };
   });
+  return { steps, verbose: enabled(args, 'api.sort.verbose') };
 }
 
 function parseChunk(args: WhmArgs): ChunkStep | undefined {
@@ -289,7 +299,17 @@ export function applyListPlan(
       metadata.filter = filter;
     }
   }
-  if (plan.sort) rows = sortRows(rows, plan.sort);
+  if (plan.sort) {
+    const { steps, verbose } = plan.sort;
+    rows = sortRows(rows, steps);
+    if (verbose) {
+      const sort: Record<string, unknown> = {};
+      for (const { id, field, method, reverse } of steps) {
+        sort[id] = { field, method, reverse: reverse ? 1 : 0 };
+      }
+      metadata.sort = sort;
+    }
+  }
   if (plan.chunk) {
     const { size, select, verbose } = plan.chunk;
     const records = rows.length;
@@ -297,8 +317,9 @@ export function applyListPlan(
     if (start <= 0 || start > records) start = 1;
     rows = rows.slice(start - 1, start - 1 + size);
     if (verbose) {
+      // As cPanel counts them: an empty list has no chunk, and its page is still the first.
       const current = Math.floor((start - 1) / size) + 1;
-      const chunks = Math.max(1, Math.ceil(records / size));
+      const chunks = Math.ceil(records / size);
       metadata.chunk = { start, size, records, current, chunks };
     }
   }

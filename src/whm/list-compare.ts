@@ -24,7 +24,13 @@ export const numericFilter = (type: FilterType) =>
 export const unlimitedFilter = (type: FilterType) => type.endsWith('_handle_unlimited');
 
 /** Sort methods; `ipv_4` is how @cpanel/api spells ipv4 (lodash snakeCase of `Ipv4`). */
-const METHODS = ['lexicographic', 'numeric', 'numeric_zero_as_max', 'ipv4'] as const;
+const METHODS = [
+  'lexicographic',
+  'lexicographic_caseless',
+  'numeric',
+  'numeric_zero_as_max',
+  'ipv4',
+] as const;
 export type SortMethod = (typeof METHODS)[number];
 export const SORT_METHODS: readonly string[] = METHODS;
 
@@ -53,7 +59,11 @@ export function parseNumber(text: string, unlimited = false): number | undefined
   return undefined;
 }
 
-/** The predicate a filter applies to one value. `arg` was validated against the type. */
+/**
+ * The predicate a filter applies to one value. `arg` was validated against the type. The
+ * *_handle_unlimited types read a value of `unlimited` or 0 as unlimited (infinity), as cPanel
+ * does: 0 is how cPanel stores an unlimited quota.
+ */
 export function filterPredicate(type: FilterType, arg: string): (value: string) => boolean {
   if (type === 'contains' || type === 'begins') {
     const needle = arg.toLowerCase();
@@ -76,7 +86,7 @@ export function filterPredicate(type: FilterType, arg: string): (value: string) 
   // A value that is not a number never matches a numeric filter.
   return (value) => {
     const a = parseNumber(value, unlimited);
-    return a !== undefined && test(a);
+    return a !== undefined && test(unlimited && a === 0 ? Number.POSITIVE_INFINITY : a);
   };
 }
 
@@ -96,6 +106,8 @@ export function sortKey(method: SortMethod, value: string): string | number {
   switch (method) {
     case 'lexicographic':
       return value;
+    case 'lexicographic_caseless':
+      return value.toLowerCase();
     case 'ipv4':
       return ipv4Number(value);
     case 'numeric':

@@ -134,6 +134,7 @@ const LIST_PARAMETERS: Record<string, [string, string, JsonSchema | 'field']> = 
     { type: 'string', enum: [...SORT_METHODS], default: 'lexicographic' },
   ],
   SortAReverse: ['api.sort.a.reverse', 'Reverse key a.', FLAG],
+  SortVerbose: ['api.sort.verbose', 'Report the sort keys in metadata.sort.', FLAG],
   ChunkEnable: ['api.chunk.enable', 'Return one page of the records.', FLAG],
   ChunkSize: [
     'api.chunk.size',
@@ -193,6 +194,11 @@ const SCHEMAS: Record<string, JsonSchema> = {
             type: 'object',
             description:
               'With api.filter.verbose=1 (list functions): each filter as {field, type, arg0, valid}, and filtered = the record count before filtering.',
+          },
+          sort: {
+            type: 'object',
+            description:
+              'With api.sort.verbose=1 (list functions): each sort key as {field, method, reverse}.',
           },
         },
       },

@@ -13,7 +13,7 @@ import type { Store } from '../store/store.ts';
 import type { WhmArgs } from './args.ts';
 import { checkApiVersion } from './args.ts';
 import { failure, success, type WhmEnvelope } from './envelope.ts';
-import { applyListPlan, type ListSpec, parseListArgs } from './list-args.ts';
+import { applyListPlan, type ListPlan, type ListSpec, parseListArgs } from './list-args.ts';
 
 export interface WhmDeps {
   store: Store;
@@ -103,16 +103,18 @@ interface Refusal {
   refused: string;
 }
 
+/** What a call that passed every rule gave, with its list plan (list functions only). */
+interface Ran {
+  output: WhmOutput;
+  plan: ListPlan | undefined;
+}
+
 /**
  * Validates the arguments as `fn.doc.params` reads them and runs `fn`: aliases resolved, the
- * account checked first (so an unknown user is the reason even when other parameters are broken
- * too), then the schema.
+ * account checked first (so an unknown user is the reason even when other arguments are broken
+ * too), then the schema, then the generic list arguments.
  */
-async function callFunction(
-  fn: WhmFunction,
-  args: WhmArgs,
-  deps: WhmDeps,
-): Promise<WhmOutput | Refusal> {
+async function callFunction(fn: WhmFunction, args: WhmArgs, deps: WhmDeps): Promise<Ran | Refusal> {
   let input = args;
   for (const [alias, param] of Object.entries(fn.aliases ?? {})) {
     if (input[param] === undefined && input[alias] !== undefined) {
@@ -121,7 +123,9 @@ async function callFunction(
   }
   if (Object.hasOwn(fn.doc.params.shape, 'user')) await requireAccount(deps.store, input.user);
   const checked = checkParams(fn.doc.params, input);
-  return checked.ok ? fn.run(checked.value, deps) : { refused: checked.reason };
+  if (!checked.ok) return { refused: checked.reason };
+  const plan = fn.list && parseListArgs(args, fn.list);
+  return { output: await fn.run(checked.value, deps), plan };
 }
 
 export async function runWhmFunction(
@@ -135,14 +139,14 @@ export async function runWhmFunction(
   if (!fn) return failure(name, unknownFunctionReason(name));
   try {
     checkApiVersion(args);
-    const plan = fn.list && parseListArgs(args, fn.list);
-    const output = await callFunction(fn, args, deps).catch((error: unknown) => {
+    const ran = await callFunction(fn, args, deps).catch((error: unknown) => {
       if (isPublicError(error)) return { refused: error.message };
       throw error;
     });
-    if ('refused' in output) {
-      return fn.refuse ? fn.refuse(output.refused, args) : failure(name, output.refused);
+    if ('refused' in ran) {
+      return fn.refuse ? fn.refuse(ran.refused, args) : failure(name, ran.refused);
     }
+    const { output, plan } = ran;
     const { data, metadata, body } = output;
     if (body) return body;
     if (!plan || !fn.list) return success(name, data, metadata);
