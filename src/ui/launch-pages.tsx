@@ -2,6 +2,7 @@
 // page for a launch another site started, and the readable failures.
 import type { Child } from 'hono/jsx';
 import { MAX_ATTEMPTS } from '../broker/autologin.ts';
+import { launchPath } from '../links/users-links.ts';
 import { HomeLink, Layout, MessagePage } from './layout.tsx';
 
 // A constant, under the CSP nonce. It counts down and then replaces the page with the
@@ -26,15 +27,17 @@ const COUNTDOWN_SCRIPT = `(function () {
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-/** A GET form back into the click path: a real button, and a same-origin request. */
+/**
+ * A link back into the click path, shown as a button: a same-origin navigation. Not a form: the
+ * pages' CSP `form-action 'self'` also governs where a submitted form's redirects may go, and
+ * the click path always redirects to another site, so Chromium would stop the user there after
+ * the partner had been asked (and had spent a one-time code).
+ */
 function LaunchButton(props: { app: string; children: Child; secondary?: boolean }) {
   return (
-    <form method="get" action="/integration/index.html">
-      <input type="hidden" name="app" value={props.app} />
-      <button type="submit" class={props.secondary ? 'button secondary' : 'button'}>
-        {props.children}
-      </button>
-    </form>
+    <a class={props.secondary ? 'button secondary' : 'button'} href={launchPath(props.app)}>
+      {props.children}
+    </a>
   );
 }
 
