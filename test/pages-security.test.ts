@@ -644,6 +644,72 @@ describe('continuations', () => {
   });
 });
 
+describe('click log lines', () => {
+  it('record the clicks answered before the broker runs, never the continuation', async () => {
+    const from = server.logs.length;
+    const bob = await logIn('bob');
+    const token = continuationOf((await launch('secret', bob)).body);
+    const alice = await logIn('alice');
+    const waits = continuationOf((await launch('waits', alice)).body);
+    const flipped = `${waits.slice(0, -1)}${waits.endsWith('A') ? 'B' : 'A'}`;
+    const statuses = [
+      (await launch('waits', alice, `&continue=${waits}`)).status, // too early
+      (await launch('secret', alice, `&continue=${token}`)).status,
+      (await launch('waits', alice, `&continue=${flipped}`)).status,
+      (await launch('waits', '')).status,
+      (await launch('../etc', alice)).status,
+      (await launch('instant', alice, '', { 'sec-fetch-site': 'cross-site' })).status,
+      (await launch('nothing', alice, '', { 'sec-fetch-site': 'cross-site' })).status,
+    ];
+    clock += 5_000 + CONTINUATION_GRACE_MS;
+    statuses.push((await launch('waits', alice, `&continue=${waits}`)).status);
+    expect(statuses).toEqual([200, 403, 400, 401, 400, 200, 404, 400]);
+    const lines = server.logs
+      .slice(from)
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.msg === 'autologin' && line.outcome !== 'wait');
+    expect(
+      lines.map(({ outcome, reason, user, app, status }) => ({
+        outcome,
+        reason,
+        user,
+        app,
+        status,
+      })),
+    ).toEqual([
+      { outcome: 'early', user: 'alice', app: 'waits', status: 200 },
+      {
+        outcome: 'refused',
+        reason: 'continuation-other-user',
+        user: 'alice',
+        app: 'secret',
+        status: 403,
+      },
+      {
+        outcome: 'refused',
+        reason: 'continuation-invalid',
+        user: 'alice',
+        app: 'waits',
+        status: 400,
+      },
+      { outcome: 'refused', reason: 'no-session', status: 401 },
+      { outcome: 'refused', reason: 'invalid-app', user: 'alice', status: 400 },
+      { outcome: 'confirm', user: 'alice', app: 'instant', status: 200 },
+      { outcome: 'refused', reason: 'no-link', user: 'alice', app: 'nothing', status: 404 },
+      {
+        outcome: 'refused',
+        reason: 'continuation-expired',
+        user: 'alice',
+        app: 'waits',
+        status: 400,
+      },
+    ]);
+    for (const line of server.logs.slice(from)) {
+      for (const secret of [token, waits, flipped]) expect(line).not.toContain(secret);
+    }
+  });
+});
+
 describe('UAPI over the session', () => {
   it('runs Integration::fetch_url for the session user only', async () => {
     const none = await call('/execute/Integration/fetch_url?app=instant');

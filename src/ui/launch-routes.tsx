@@ -39,7 +39,32 @@ import { sendPage } from './render.ts';
 const continueUrl = (app: string, token: string) =>
   `${launchPath(app)}&continue=${encodeURIComponent(token)}`;
 
+/** How a click ended before the broker ran (the broker logs its own outcomes). */
+interface AnsweredClick {
+  outcome: 'refused' | 'confirm' | 'early';
+  reason?:
+    | 'no-session'
+    | 'invalid-app'
+    | 'no-link'
+    | 'continuation-other-user'
+    | 'continuation-expired'
+    | 'continuation-invalid';
+  user?: string;
+  app?: string;
+  status: number;
+}
+
+/**
+ * Every click outcome gets a log line (SPEC §5), refusals too: a forged or borrowed
+ * continuation must show in the logs. Never the continuation itself, nor an app name that
+ * failed its rule (it is whatever the address said).
+ */
+function logAnswered(deps: PageDeps, click: AnsweredClick): void {
+  deps.logger.info('autologin', { mode: 'yield', ...click });
+}
+
 function noSuchLink(c: PageContext, app: string) {
+  // Logged by the caller (or by the broker, whose outcome it was).
   return sendPage(
     c,
     <LaunchProblemPage nonce={pageNonce(c)} heading="There is no such integration">
@@ -141,10 +166,19 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
     }
     await loadSession(c, deps);
     const session = c.get('session');
-    if (!session) return sendPage(c, <LoginRequiredPage nonce={pageNonce(c)} />, 401);
+    if (!session) {
+      logAnswered(deps, { outcome: 'refused', reason: 'no-session', status: 401 });
+      return sendPage(c, <LoginRequiredPage nonce={pageNonce(c)} />, 401);
+    }
 
     const parsed = appParam.safeParse(c.req.query('app'));
     if (!parsed.success) {
+      logAnswered(deps, {
+        outcome: 'refused',
+        reason: 'invalid-app',
+        user: session.user,
+        status: 400,
+      });
       return sendPage(
         c,
         <LaunchProblemPage nonce={pageNonce(c)} heading="This link is not valid">
@@ -156,9 +190,16 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
     const app = parsed.data;
     const { user } = session;
 
+    const answered = (click: Omit<AnsweredClick, 'user' | 'app'>) =>
+      logAnswered(deps, { ...click, user, app });
+
     if (isCrossSite(c)) {
       const link = await deps.store.getLink(user, app);
-      if (!link) return noSuchLink(c, app);
+      if (!link) {
+        answered({ outcome: 'refused', reason: 'no-link', status: 404 });
+        return noSuchLink(c, app);
+      }
+      answered({ outcome: 'confirm', status: 200 });
       return sendPage(c, <ConfirmPage nonce={pageNonce(c)} app={app} label={link.label || app} />);
     }
 
@@ -171,7 +212,11 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
         return launchResponse(c, deps, user, app, check.continuation);
       case 'early': {
         const link = await deps.store.getLink(user, app);
-        if (!link) return noSuchLink(c, app);
+        if (!link) {
+          answered({ outcome: 'refused', reason: 'no-link', status: 404 });
+          return noSuchLink(c, app);
+        }
+        answered({ outcome: 'early', status: 200 });
         return showWait(c, deps, {
           label: link.label || app,
           app,
@@ -180,6 +225,7 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
         });
       }
       case 'other-user':
+        answered({ outcome: 'refused', reason: 'continuation-other-user', status: 403 });
         return sendPage(
           c,
           <LaunchProblemPage nonce={pageNonce(c)} heading="This sign-in belongs to another account">
@@ -191,6 +237,7 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
           403,
         );
       case 'expired':
+        answered({ outcome: 'refused', reason: 'continuation-expired', status: 400 });
         return sendPage(
           c,
           <LaunchProblemPage nonce={pageNonce(c)} heading="This sign-in has expired" app={app}>
@@ -199,6 +246,7 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
           400,
         );
       default:
+        answered({ outcome: 'refused', reason: 'continuation-invalid', status: 400 });
         return sendPage(
           c,
           <LaunchProblemPage
