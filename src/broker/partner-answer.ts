@@ -55,11 +55,20 @@ export function readAnswer(response: PartnerResponse): PartnerAnswer {
   return { kind: 'failed', detail: 'no-usable-key', ...extra };
 }
 
-/** min(|int(retry)|, 60); anything non-numeric (or NaN, ±Infinity) waits 0. */
+/** A decimal number as text (no hex, binary or octal, no "Infinity"), spaces around allowed. */
+const DECIMAL = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/**
+ * min(|int(retry)|, 60): a JSON number, or a decimal number in a string. A number too large for
+ * a double (1e400 reads as Infinity) is still a number and waits the 60 s cap; anything
+ * non-numeric waits 0.
+ */
 export function waitSeconds(retry: unknown): number {
-  const value =
-    typeof retry === 'number' ? retry : typeof retry === 'string' ? Number(retry) : Number.NaN;
-  if (!Number.isFinite(value)) return 0;
+  let value: number;
+  if (typeof retry === 'number') value = retry;
+  else if (typeof retry === 'string' && DECIMAL.test(retry)) value = Number(retry);
+  else return 0;
+  if (Number.isNaN(value)) return 0;
   return Math.min(Math.abs(Math.trunc(value)), MAX_WAIT_SECONDS);
 }
 

@@ -18,6 +18,18 @@ describe('waitSeconds', () => {
     ['7', 7],
     [' 3 ', 3],
     ['Infinity', 0],
+    // Too large for a double, still a number (JSON.parse reads 1e400 as Infinity): the cap.
+    [Number.POSITIVE_INFINITY, 60],
+    [Number.NEGATIVE_INFINITY, 60],
+    ['1e400', 60],
+    ['2e1', 20],
+    // Not decimal: no wait.
+    ['0x3c', 0],
+    ['0b111', 0],
+    ['12abc', 0],
+    ['', 0],
+    [' ', 0],
+    [Number.NaN, 0],
     [null, 0],
     [true, 0],
     [{}, 0],
@@ -28,6 +40,20 @@ describe('waitSeconds', () => {
 
 describe('readAnswer', () => {
   const redirect = 'https://partner.example/sso/abc';
+
+  it('reads a huge retry in the raw JSON as the 60 s cap', () => {
+    const raw: PartnerResponse = {
+      kind: 'answer',
+      status: 200,
+      body: '{"retry": 1e400, "attempt": 1}',
+      latencyMs: 1,
+    };
+    expect(readAnswer(raw)).toEqual({
+      kind: 'retry',
+      waitMs: 60_000,
+      partnerAttempt: '1',
+    });
+  });
 
   it('takes a safe redirect_url as the destination', () => {
     expect(readAnswer(answer(200, { redirect_url: redirect }))).toEqual({
