@@ -586,6 +586,8 @@ describe('continuations', () => {
       /Attempt 2 of 3,\s+continuing in\s+<span class="nowrap"><span[^>]*>5<\/span>\s+s<\/span>\./,
     );
     expect(wait.body).toMatch(/<noscript><meta http-equiv="refresh" content="5;url=/);
+    // The partner's informational attempt is shown (SPEC §5.3).
+    expect(wait.body).toContain('reports attempt 1.');
     const token = continuationOf(wait.body);
 
     clock += 4_000;

@@ -47,6 +47,8 @@ export function WaitPage(props: {
   nextAttempt: number;
   waitMs: number;
   continueUrl: string;
+  /** The partner's informational `attempt` (SPEC §5.3: shown to the user), when it sent one. */
+  partnerAttempt?: string | undefined;
 }) {
   const s = seconds(props.waitMs);
   return (
@@ -74,6 +76,11 @@ export function WaitPage(props: {
             </span>
             .
           </p>
+          {props.partnerAttempt === undefined ? null : (
+            <p class="partner-attempt">
+              {props.label} reports attempt {props.partnerAttempt}.
+            </p>
+          )}
           <progress id="progress" max={String(props.waitMs)} value="0" aria-label="Waiting" />
           <p>
             This page continues by itself. If it does not,{' '}

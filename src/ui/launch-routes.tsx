@@ -77,9 +77,15 @@ function noSuchLink(c: PageContext, app: string) {
 function showWait(
   c: PageContext,
   deps: PageDeps,
-  page: { label: string; app: string; wait: Continuation; token: string },
+  page: {
+    label: string;
+    app: string;
+    wait: Continuation;
+    token: string;
+    partnerAttempt?: string | undefined;
+  },
 ) {
-  const { label, app, wait, token } = page;
+  const { label, app, wait, token, partnerAttempt } = page;
   const waitMs = Math.max(0, wait.notBefore - deps.now());
   return sendPage(
     c,
@@ -89,6 +95,7 @@ function showWait(
       nextAttempt={wait.nextAttempt}
       waitMs={waitMs}
       continueUrl={continueUrl(app, token)}
+      partnerAttempt={partnerAttempt}
     />,
   );
 }
@@ -142,7 +149,13 @@ function answerOutcome(
         deadline: now + outcome.waitMs + CONTINUATION_GRACE_MS,
       };
       const token = signContinuation(deps.continuationKey, wait);
-      return showWait(c, deps, { label: outcome.label, app, wait, token });
+      return showWait(c, deps, {
+        label: outcome.label,
+        app,
+        wait,
+        token,
+        partnerAttempt: outcome.partnerAttempt,
+      });
     }
     case 'error':
       if (outcome.reason === 'no-link') return noSuchLink(c, app);
