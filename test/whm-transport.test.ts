@@ -99,6 +99,47 @@ describe('encodings', () => {
     }
   });
 
+  it('keeps JSON numbers exactly, and refuses one JSON cannot carry exactly, writing nothing', async () => {
+    const post = (args: string) =>
+      fetch(`${server.url}/json-api/create_integration_link`, {
+        method: 'POST',
+        headers: { ...server.auth, 'content-type': 'application/json' },
+        body: `{"user":"jsonnum","app":"n","implements":"billing","label":"N","token":"t","url":"https://n.example/",${args}}`,
+      }).then(json);
+    expect(
+      (
+        await server
+          .whm('createacct', { username: 'jsonnum', domain: 'num.example.com' })
+          .then(json)
+      ).metadata.result,
+    ).toBe(1);
+    for (const big of ['12345678901234567890', '9007199254740993', '1e21', '1e-7', '1e400']) {
+      const answer = await post(`"subscriber_unique_id":${big}`);
+      expect([big, answer.metadata]).toEqual([
+        big,
+        expect.objectContaining({
+          result: 0,
+          reason:
+            'The argument “subscriber_unique_id” is a number too large or too small to read exactly from JSON; send it as a string.',
+        }),
+      ]);
+    }
+    const listed = await server.whm('list_integration_links', { user: 'jsonnum' }).then(json);
+    expect(listed.data.links).toEqual([]);
+    for (const [given, stored] of [
+      ['9007199254740991', '9007199254740991'],
+      ['-12', '-12'],
+      ['0.5', '0.5'],
+      ['"12345678901234567890"', '12345678901234567890'],
+    ]) {
+      expect((await post(`"subscriber_unique_id":${given}`)).metadata.result).toBe(1);
+      const config = await server
+        .whm('get_integration_link_user_config', { user: 'jsonnum', app: 'n' })
+        .then(json);
+      expect(config.data.userconfig.subscriber_unique_id).toBe(stored);
+    }
+  });
+
   it('refuses an unsupported body type with a reason naming it', async () => {
     const res = await fetch(`${server.url}/json-api/listaccts`, {
       method: 'POST',

@@ -12,6 +12,16 @@ function addParams(args: WhmArgs, params: URLSearchParams): void {
   });
 }
 
+/**
+ * A JSON number as WHM would read it, or undefined when JSON.parse may already have changed it:
+ * beyond 2^53 a double no longer holds every integer (12345678901234567890 reads as
+ * …567000), and an exponent form ("1e+21") is not what the client wrote either.
+ */
+function exactNumberText(value: number): string | undefined {
+  const text = String(value);
+  return Math.abs(value) <= Number.MAX_SAFE_INTEGER && !/e/i.test(text) ? text : undefined;
+}
+
 function addJson(args: WhmArgs, text: string): void {
   let body: unknown;
   try {
@@ -27,8 +37,15 @@ function addJson(args: WhmArgs, text: string): void {
   for (const [key, value] of Object.entries(body)) {
     if (Object.hasOwn(args, key) || value === null) continue;
     if (typeof value === 'string') args[key] = value;
-    else if (typeof value === 'number' && Number.isFinite(value)) args[key] = String(value);
-    else if (typeof value === 'boolean') args[key] = value ? '1' : '0';
+    else if (typeof value === 'number') {
+      const exact = exactNumberText(value);
+      if (exact === undefined) {
+        throw new ValidationError(
+          `The argument ${quote(key)} is a number too large or too small to read exactly from JSON; send it as a string.`,
+        );
+      }
+      args[key] = exact;
+    } else if (typeof value === 'boolean') args[key] = value ? '1' : '0';
     else throw new ValidationError(`The argument ${quote(key)} must be a string or a number.`);
   }
 }
