@@ -203,16 +203,13 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
     const app = parsed.data;
     const { user } = session;
 
-    const answered = (click: Omit<AnsweredClick, 'user' | 'app'>) =>
-      logAnswered(deps, { ...click, user, app });
-
     if (isCrossSite(c)) {
       const link = await deps.store.getLink(user, app);
       if (!link) {
-        answered({ outcome: 'refused', reason: 'no-link', status: 404 });
+        logAnswered(deps, { outcome: 'refused', reason: 'no-link', status: 404, user, app });
         return noSuchLink(c, app);
       }
-      answered({ outcome: 'confirm', status: 200 });
+      logAnswered(deps, { outcome: 'confirm', status: 200, user, app });
       return sendPage(c, <ConfirmPage nonce={pageNonce(c)} app={app} label={link.label || app} />);
     }
 
@@ -226,10 +223,10 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
       case 'early': {
         const link = await deps.store.getLink(user, app);
         if (!link) {
-          answered({ outcome: 'refused', reason: 'no-link', status: 404 });
+          logAnswered(deps, { outcome: 'refused', reason: 'no-link', status: 404, user, app });
           return noSuchLink(c, app);
         }
-        answered({ outcome: 'early', status: 200 });
+        logAnswered(deps, { outcome: 'early', status: 200, user, app });
         return showWait(c, deps, {
           label: link.label || app,
           app,
@@ -238,7 +235,13 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
         });
       }
       case 'other-user':
-        answered({ outcome: 'refused', reason: 'continuation-other-user', status: 403 });
+        logAnswered(deps, {
+          outcome: 'refused',
+          reason: 'continuation-other-user',
+          status: 403,
+          user,
+          app,
+        });
         return sendPage(
           c,
           <LaunchProblemPage nonce={pageNonce(c)} heading="This sign-in belongs to another account">
@@ -250,7 +253,13 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
           403,
         );
       case 'expired':
-        answered({ outcome: 'refused', reason: 'continuation-expired', status: 400 });
+        logAnswered(deps, {
+          outcome: 'refused',
+          reason: 'continuation-expired',
+          status: 400,
+          user,
+          app,
+        });
         return sendPage(
           c,
           <LaunchProblemPage nonce={pageNonce(c)} heading="This sign-in has expired" app={app}>
@@ -259,7 +268,13 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
           400,
         );
       default:
-        answered({ outcome: 'refused', reason: 'continuation-invalid', status: 400 });
+        logAnswered(deps, {
+          outcome: 'refused',
+          reason: 'continuation-invalid',
+          status: 400,
+          user,
+          app,
+        });
         return sendPage(
           c,
           <LaunchProblemPage
