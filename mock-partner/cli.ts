@@ -15,7 +15,7 @@ const USAGE = `usage: linkbroker mock-partner [--port N] [--host H] [--subscribe
   --port N               port to listen on (default 4000; 0 picks a free one)
   --host H               address to bind (default 127.0.0.1)
   --subscriber ID=TOKEN  accept only TOKEN for subscriber ID (repeatable); without any,
-                         every non-empty token but "wrong-token" is accepted`;
+                         every non-empty token not beginning with "wrong-" is accepted`;
 
 const FLAGS = new Set(['--port', '--host', '--subscriber']);
 

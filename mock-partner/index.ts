@@ -10,7 +10,7 @@ export { createMockPartnerApp } from './app.ts';
 export type { RecordedRequest } from './request-log.ts';
 export { SCENARIOS, type Scenario, type ScenarioName } from './scenarios.ts';
 export type { MockPartnerOptions, MockPartnerState, SsoGrant } from './state.ts';
-export { WRONG_TOKEN } from './state.ts';
+export { WRONG_TOKEN_PREFIX } from './state.ts';
 
 export interface StartMockPartnerOptions extends MockPartnerOptions {
   /** Default 0: any free port. */

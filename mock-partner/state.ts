@@ -4,7 +4,10 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RecordedRequest } from './request-log.ts';
 
 export interface MockPartnerOptions {
-  /** subscriber_unique_id → expected token. Absent: any non-empty token but `wrong-token`. */
+  /**
+   * subscriber_unique_id → expected token. Absent: any non-empty token not beginning with
+   * `wrong-` (so `wrong-token`, and the random wrong token check-partner sends, are refused).
+   */
   subscribers?: Readonly<Record<string, string>> | ReadonlyMap<string, string>;
   /** Lifetime of a sign-in code (default 120 s). */
   codeTtlMs?: number;
@@ -56,7 +59,8 @@ export interface MockPartnerState {
 }
 
 /** The token refused by the permissive default, so tests need no configuration for a 401. */
-export const WRONG_TOKEN = 'wrong-token';
+/** Tokens the permissive mock refuses begin with this. */
+export const WRONG_TOKEN_PREFIX = 'wrong-';
 const MAX_LIVE_CODES = 10_000;
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -104,7 +108,7 @@ export function createMockPartnerState(options: MockPartnerOptions = {}): MockPa
     },
     isTokenValid(subscriber, token) {
       if (token === '') return false;
-      if (subscribers === undefined) return token !== WRONG_TOKEN;
+      if (subscribers === undefined) return !token.startsWith(WRONG_TOKEN_PREFIX);
       const expected = subscribers.get(subscriber);
       // Compare digests so the comparison takes the same time whatever the lengths.
       return expected !== undefined && timingSafeEqual(digest(expected), digest(token));

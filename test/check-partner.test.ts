@@ -70,6 +70,8 @@ interface TinyPartnerOptions {
   reusable?: boolean;
   /** Answer 503 to this many POSTs first. */
   failFirst?: number;
+  /** Answer {"retry": 1} until this says the sign-in is ready. */
+  readyWhen?: () => boolean;
 }
 
 /** A minimal real partner on node:http, for the misbehaviours the mock partner does not play. */
@@ -93,6 +95,7 @@ async function startTinyPartner(options: TinyPartnerOptions = {}) {
         if (posts <= (options.failFirst ?? 0)) return json(503, { error: 'busy' });
         const token = new URLSearchParams(body).get('token');
         if (!options.acceptAnyToken && token !== TOKEN) return json(401, { error: 'bad token' });
+        if (options.readyWhen && !options.readyWhen()) return json(200, { retry: 1 });
         next += 1;
         return json(200, { redirect_url: `${origin}/sso/code-${next}-abcdefghijklmnop` });
       }
@@ -151,6 +154,17 @@ describe('checkPartner against the mock partner', () => {
     ).toHaveLength(2);
   });
 
+  it('passes the permissive mock partner too (the partner guide starts with it)', async () => {
+    const permissive = await startMockPartner({ port: 0 });
+    try {
+      const report = await check(permissive.autologinUrl());
+      expect(verdicts(report)['wrong-token']).toBe('pass');
+      expect(report.ok).toBe(true);
+    } finally {
+      await permissive.close();
+    }
+  });
+
   it('follows the retry protocol, reporting the waits --fast skipped', async () => {
     const report = await check(partner.autologinUrl({ scenario: 'retry', times: 2, retry: 1 }));
     expect(report.ok).toBe(true);
@@ -180,11 +194,21 @@ describe('checkPartner against the mock partner', () => {
     expect(report.ok).toBe(true);
   });
 
-  it('fails a partner that never stops asking to retry', async () => {
-    const report = await check(partner.autologinUrl({ scenario: 'always-retry' }));
-    expect(report.ok).toBe(false);
-    expect(verdicts(report).retry).toBe('fail');
-    expect(report.attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
+  it('fails a partner that never stops asking to retry (only warns with --fast)', async () => {
+    const waited = await check(
+      partner.autologinUrl({ scenario: 'always-retry' }),
+      { fast: false },
+      { sleep: async () => {} },
+    );
+    expect(waited.ok).toBe(false);
+    expect(verdicts(waited).retry).toBe('fail');
+    expect(waited.attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
+    // --fast skipped the waits: the partner might have been ready after them.
+    const fast = await check(partner.autologinUrl({ scenario: 'always-retry' }));
+    const retry = fast.checks.find((c) => c.id === 'retry');
+    expect(retry?.verdict).toBe('warn');
+    expect(retry?.summary).toContain('--fast skipped the 2 s of waits asked');
+    expect(retry?.hint).toBe('Run without --fast to give the partner the waits it asked for.');
   });
 
   it('fails waits beyond the 60 s budget', async () => {
@@ -220,6 +244,9 @@ describe('checkPartner against the mock partner', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(verdicts(report)['http-answer']).toBe('fail');
     expect(report.checks.find((c) => c.id === 'http-answer')?.summary).toContain('timeout');
+    expect(report.checks.find((c) => c.id === 'http-answer')?.hint).toBe(
+      'Answer within the broker’s 10 s (connect to end of body; this check gave 0.3 s); the broker then gives up and uses the fallback.',
+    );
     // No second wait on a partner that never answers.
     expect(verdicts(report)['wrong-token']).toBe('skip');
   });
@@ -257,6 +284,56 @@ describe('checkPartner against hand-written partners', () => {
       expect(report.ok).toBe(false);
     } finally {
       await tiny.close();
+    }
+  });
+
+  it('passes a partner that is ready after the waits it asked for', async () => {
+    let clock = 0;
+    const tiny = await startTinyPartner({ readyWhen: () => clock >= 2_000 });
+    try {
+      const report = await check(
+        tiny.url,
+        { fast: false },
+        {
+          sleep: async (ms) => {
+            clock += ms;
+          },
+        },
+      );
+      expect(report.attempts.map((a) => a.answer)).toEqual(['retry', 'retry', 'destination']);
+      expect(verdicts(report).retry).toBe('pass');
+      expect(report.ok).toBe(true);
+    } finally {
+      await tiny.close();
+    }
+  });
+
+  it('names the cause when nothing listens at the URL', async () => {
+    const tiny = await startTinyPartner();
+    const url = tiny.url;
+    await tiny.close();
+    const report = await check(url);
+    const answer = report.checks.find((c) => c.id === 'http-answer');
+    expect(answer?.verdict).toBe('fail');
+    expect(answer?.summary).toContain('refused');
+    expect(answer?.hint).toBe('Nothing listens there: check the URL, the port and any firewall.');
+  });
+
+  it('masks and escapes body keys: a partner may echo the token, or control characters', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ [TOKEN]: 1, '\u001b[31mRED': 2 }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const report = await check(`http://127.0.0.1:${port}/autologin`);
+      const text = `${JSON.stringify(report)}\n${renderReport(report, inputFor('x'))}`;
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain('\u001b');
+      expect(report.attempts[0]?.keys).toEqual([maskToken(TOKEN), '\\u001b[31mRED']);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 

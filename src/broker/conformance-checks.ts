@@ -17,7 +17,11 @@ import {
 import { describeProbe, type Probe } from './conformance-probe.ts';
 import { clip, describeResponse, describeRetry, maskUrl, showJson } from './conformance-text.ts';
 import { MAX_WAIT_SECONDS, waitSeconds } from './partner-answer.ts';
-import { MAX_BODY_BYTES, type PartnerResponse } from './partner-client.ts';
+import {
+  DEFAULT_ATTEMPT_TIMEOUT_MS,
+  MAX_BODY_BYTES,
+  type PartnerResponse,
+} from './partner-client.ts';
 import { checkHttpUrl } from './redirect-url.ts';
 
 const SLOW_MS = 2_000;
@@ -68,8 +72,12 @@ export function checkHttpAnswer(exchanges: Exchange[], timeoutMs: number): Check
   }
   const transient = exchanges.filter((e) => e.answer.kind === 'transient');
   const list = exchanges.map((e) => `${attemptOf(e)}: ${describeResponse(e.response)}`).join('; ');
+  const first = transient[0]?.response;
+  // A refused or reset connection is no answer at all: the hint is about reaching the server.
   const hint =
-    'The broker retries 502/503/504 and refused/reset connections at once, inside its 3 attempts; answer {"retry": N} while busy instead.';
+    first?.kind === 'transport-error'
+      ? hintForResponse(first, timeoutMs)
+      : 'The broker retries 502/503/504 after a short backoff (0.25–1 s), inside its 3 attempts; answer {"retry": N} while busy instead.';
   if (transient.length > 0) {
     const recovered = exchanges.some((e) => isOk(e.response));
     return recovered
@@ -235,6 +243,19 @@ export function checkRetry(
     };
   }
   const lastExchange = exchanges.at(-1);
+  if (lastExchange?.answer.kind === 'retry' && fast) {
+    // The waits were skipped: a partner that is ready after a set time never had that time.
+    const skippedMs = retries
+      .filter((e) => e.waitedMs !== undefined)
+      .reduce((sum, e) => sum + waitMsOf(e), 0);
+    return {
+      id,
+      verdict: 'warn',
+      summary: `still asking to retry at attempt ${MAX_ATTEMPTS} (attempts ${sent} sent), but --fast skipped the ${skippedMs / 1000} s of waits asked`,
+      hint: 'Run without --fast to give the partner the waits it asked for.',
+      details,
+    };
+  }
   if (lastExchange?.answer.kind === 'retry') {
     return {
       id,
@@ -373,7 +394,9 @@ function hintForResponse(response: PartnerResponse, timeoutMs: number): string {
   if (response.kind === 'transport-error') {
     switch (response.code) {
       case 'timeout':
-        return `Answer within ${timeoutMs / 1000} s, connect to end of body; the broker then gives up and uses the fallback.`;
+        return timeoutMs === DEFAULT_ATTEMPT_TIMEOUT_MS
+          ? `Answer within ${timeoutMs / 1000} s, connect to end of body; the broker then gives up and uses the fallback.`
+          : `Answer within the broker’s ${DEFAULT_ATTEMPT_TIMEOUT_MS / 1000} s (connect to end of body; this check gave ${timeoutMs / 1000} s); the broker then gives up and uses the fallback.`;
       case 'refused':
         return 'Nothing listens there: check the URL, the port and any firewall.';
       case 'reset':

@@ -6,6 +6,7 @@ import { silentLogger } from '../log.ts';
 import type { LinkUserConfig } from '../store/store.ts';
 import { DEFAULT_TRANSIENT_RETRY, type LaunchOutcome, launchApp } from './autologin.ts';
 import type { PartnerCheckInput } from './conformance.ts';
+import { clip } from './conformance-text.ts';
 import { type PartnerAnswer, readAnswer } from './partner-answer.ts';
 import type { PartnerClient, PartnerResponse } from './partner-client.ts';
 
@@ -14,6 +15,7 @@ export type BodyShape = 'object' | 'array' | 'value' | 'invalid' | 'empty';
 export interface BodyView {
   bytes: number;
   shape: BodyShape;
+  /** The object's first 20 keys as shown: secrets masked, clipped, control characters escaped. */
   keys: string[];
   object?: Record<string, unknown>;
 }
@@ -33,7 +35,8 @@ export interface Run {
 
 /**
  * Runs launchApp on an in-memory link, recording every POST and answer.
- * `sleep` undefined: partner-requested waits are recorded but not waited.
+ * `sleep` undefined: partner-requested waits are recorded but not waited. `mask` hides the
+ * secrets in what is kept for showing (a partner may echo a token, even as a key).
  */
 export async function runLaunch(
   partner: PartnerClient,
@@ -41,12 +44,13 @@ export async function runLaunch(
   token: string,
   sleep: ((ms: number) => Promise<void>) | undefined,
   fast: boolean,
+  mask: (text: string) => string,
 ): Promise<Run> {
   const exchanges: Exchange[] = [];
   const recording: PartnerClient = {
     async post(url, form, signal) {
       const response = await partner.post(url, form, signal);
-      const view = response.kind === 'answer' ? viewBody(response.body) : undefined;
+      const view = response.kind === 'answer' ? viewBody(response.body, mask) : undefined;
       exchanges.push({ form, response, answer: readAnswer(response), ...(view ? { view } : {}) });
       return response;
     },
@@ -75,7 +79,7 @@ export async function runLaunch(
   return { exchanges, outcome };
 }
 
-function viewBody(body: string): BodyView {
+function viewBody(body: string, mask: (text: string) => string): BodyView {
   const bytes = Buffer.byteLength(body);
   const text = body.replace(/^\uFEFF/, '');
   if (text.trim() === '') return { bytes, shape: 'empty', keys: [] };
@@ -88,7 +92,10 @@ function viewBody(body: string): BodyView {
   if (Array.isArray(value)) return { bytes, shape: 'array', keys: [] };
   if (typeof value !== 'object' || value === null) return { bytes, shape: 'value', keys: [] };
   const object = value as Record<string, unknown>;
-  return { bytes, shape: 'object', keys: Object.keys(object).slice(0, 20), object };
+  const keys = Object.keys(object)
+    .slice(0, 20)
+    .map((key) => clip(mask(key), 40));
+  return { bytes, shape: 'object', keys, object };
 }
 
 /** The attempt number an exchange sent. */

@@ -149,14 +149,14 @@ export async function checkPartner(
     const partner = options.partner ?? createPartnerClient({ attemptTimeoutMs: timeoutMs });
     try {
       const sleep = options.sleep ?? ((ms: number) => realSleep(ms));
-      main = await runLaunch(partner, input, input.token, fast ? undefined : sleep, fast);
+      main = await runLaunch(partner, input, input.token, fast ? undefined : sleep, fast, mask);
       if (main.outcome.kind === 'partner') {
         probes = await probeTwice(main.outcome.location, timeoutMs);
       }
       // A partner that never answered cannot refuse either; do not wait for it twice.
       if (main.exchanges.some((e) => answered(e.response))) {
         // Waits are not honoured here: only the final refusal matters.
-        wrong = await runLaunch(partner, input, wrongToken, undefined, true);
+        wrong = await runLaunch(partner, input, wrongToken, undefined, true, mask);
       }
     } finally {
       if (!options.partner) await partner.close();

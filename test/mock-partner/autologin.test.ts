@@ -54,6 +54,7 @@ describe('mock partner autologin (permissive default)', () => {
 
   it.each([
     ['the literal wrong-token', { token: 'wrong-token' }],
+    ['any token beginning with wrong- (check-partner’s wrong token)', { token: 'wrong-x1Y2z3' }],
     ['an empty token', { token: '' }],
   ])('refuses %s with HTTP 401 JSON', async (_name, change) => {
     const res = await postFields(partner.autologinUrl(), { ...LINK_FIELDS, ...change });
