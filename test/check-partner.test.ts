@@ -319,6 +319,70 @@ describe('checkPartner against hand-written partners', () => {
     expect(answer?.hint).toBe('Nothing listens there: check the URL, the port and any firewall.');
   });
 
+  /** A one-handler partner on node:http for one fault; closed by the caller. */
+  async function startRaw(
+    handle: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+  ) {
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => handle(req, res, body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}/autologin`,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  }
+
+  it('reads a refusal by its status even when its body is too large', async () => {
+    const raw = await startRaw((_req, res, body) => {
+      const token = new URLSearchParams(body).get('token');
+      if (token === TOKEN) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ redirect_url: 'http://127.0.0.1:1/sso/abcdefghijklmnop' }));
+      } else {
+        res.writeHead(401, { 'content-type': 'text/html' });
+        res.end(`<html>${'x'.repeat(70 * 1024)}</html>`);
+      }
+    });
+    try {
+      const report = await check(raw.url);
+      const wrong = report.checks.find((c) => c.id === 'wrong-token');
+      expect(wrong).toMatchObject({ verdict: 'pass', summary: 'refused with HTTP 401' });
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('says the answer came but its body broke off, with the hint for that', async () => {
+    const raw = await startRaw((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
+      res.write('{"redirect_url": "http://127.0.0.1:1/sso/');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    try {
+      const report = await check(raw.url);
+      const answer = report.checks.find((c) => c.id === 'http-answer');
+      expect(answer?.verdict).toBe('fail');
+      expect(answer?.summary).toMatch(/^attempt 1: HTTP 200, but the body failed \(other: /);
+      expect(answer?.hint).toBe(
+        'The answer (HTTP 200) arrived but its body could not be read: send the whole body, with a Content-Encoding that matches it.',
+      );
+      // It did answer, so the wrong-token run was made too.
+      expect(verdicts(report)['wrong-token']).not.toBe('skip');
+    } finally {
+      await raw.close();
+    }
+  });
+
   it('masks and escapes body keys: a partner may echo the token, or control characters', async () => {
     const server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -303,6 +303,13 @@ export function checkSingleUse(first: Probe | undefined, second: Probe | undefin
   if (first?.kind !== 'answer' || !second) {
     return { id, verdict: 'skip', summary: 'the redirect URL did not answer a first time' };
   }
+  if (first.status >= 400) {
+    return {
+      id,
+      verdict: 'skip',
+      summary: 'the first GET was refused already (see redirect-answers)',
+    };
+  }
   if (second.kind === 'error') {
     return { id, verdict: 'warn', summary: `second GET failed: ${second.message}`, hint };
   }
@@ -347,7 +354,8 @@ export function checkWrongToken(run: Run | undefined): CheckResult {
   const retried = exchanges.filter((e) => e.answer.kind === 'retry').length;
   const after = retried > 0 ? ` after ${retried} retry answer${retried === 1 ? '' : 's'}` : '';
   if (!last) return { id, verdict: 'skip', summary: 'nothing was sent' };
-  const status = last.response.kind === 'answer' ? last.response.status : undefined;
+  // A refusal with a body too large (or cut off) is still a refusal by its status.
+  const { status } = last.response;
   if (status === 401 || status === 403) {
     return { id, verdict: 'pass', summary: `refused with HTTP ${status}${after}` };
   }
@@ -392,6 +400,9 @@ function oddRetry(value: unknown): string | undefined {
 
 function hintForResponse(response: PartnerResponse, timeoutMs: number): string {
   if (response.kind === 'transport-error') {
+    if (response.status !== undefined && response.code !== 'timeout') {
+      return `The answer (HTTP ${response.status}) arrived but its body could not be read: send the whole body, with a Content-Encoding that matches it.`;
+    }
     switch (response.code) {
       case 'timeout':
         return timeoutMs === DEFAULT_ATTEMPT_TIMEOUT_MS

@@ -121,8 +121,9 @@ export function isTooLarge(response: PartnerResponse): boolean {
   return response.kind === 'transport-error' && response.code === 'too-large';
 }
 
+/** The partner sent a status line (its body may still have failed: too large, cut off…). */
 export function answered(response: PartnerResponse): boolean {
-  return response.kind === 'answer' || isTooLarge(response);
+  return response.kind === 'answer' || response.status !== undefined;
 }
 
 export function isOk(response: PartnerResponse): boolean {

@@ -56,7 +56,10 @@ export function showJson(
 
 export function describeResponse(response: PartnerResponse): string {
   if (response.kind === 'answer') return `HTTP ${response.status}`;
-  return `no answer (${response.code}: ${clip(response.message, 100)})`;
+  const why = `${response.code}: ${clip(response.message, 100)}`;
+  return response.status === undefined
+    ? `no answer (${why})`
+    : `HTTP ${response.status}, but the body failed (${why})`;
 }
 
 /** Partner-sent values pass through `mask`: a partner could echo the token back. */

@@ -36,8 +36,18 @@ export type TransportErrorCode = 'refused' | 'reset' | 'timeout' | 'too-large' |
 
 export type PartnerResponse =
   | { kind: 'answer'; status: number; body: string; latencyMs: number }
-  /** `reset` means before any answer; a connection lost mid-body is `other`. */
-  | { kind: 'transport-error'; code: TransportErrorCode; message: string; latencyMs: number };
+  /**
+   * `reset` means before any answer; a connection lost mid-body is `other`. `status` is the
+   * answer's HTTP status when the failure came after it (a body too large, cut off or not
+   * decodable): the partner did answer, only not usably.
+   */
+  | {
+      kind: 'transport-error';
+      code: TransportErrorCode;
+      message: string;
+      latencyMs: number;
+      status?: number;
+    };
 
 export interface PartnerClient {
   /** POSTs `form` url-encoded; never throws, never follows a redirect. */
@@ -256,7 +266,12 @@ class Attempt implements Dispatcher.DispatchHandler, DeadlineEntry {
       ? 'too-large'
       : classify(error, { deadlinePassed: this.deadlinePassed, answered: this.answered });
     const message = describe(error, code);
-    this.settle({ kind: 'transport-error', code, message, latencyMs: this.latency() });
+    const latencyMs = this.latency();
+    this.settle(
+      this.answered
+        ? { kind: 'transport-error', code, message, latencyMs, status: this.status }
+        : { kind: 'transport-error', code, message, latencyMs },
+    );
   }
 
   private settle(response: PartnerResponse): void {

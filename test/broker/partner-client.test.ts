@@ -143,8 +143,16 @@ describe('createPartnerClient', () => {
     });
     const started = Date.now();
     const response = await client().post(partner.url, FORM);
-    expect(response).toMatchObject({ kind: 'transport-error', code: 'too-large' });
+    // The status came before the body failed: kept, so a report can tell what was answered.
+    expect(response).toMatchObject({ kind: 'transport-error', code: 'too-large', status: 200 });
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('has no status when the failure came before any answer', async () => {
+    const partner = await server((req) => req.socket.destroy());
+    const response = await client().post(partner.url, FORM);
+    expect(response).toMatchObject({ kind: 'transport-error', code: 'reset' });
+    expect('status' in response).toBe(false);
   });
 
   it('accepts a body of exactly 64 KiB', async () => {
