@@ -1,7 +1,7 @@
 // `linkbroker mock-partner [--port N] [--host H] [--subscriber ID=TOKEN…]`: runs the mock partner
 // in the foreground, printing one line per request (never the token) until SIGINT or SIGTERM.
 import { type RunningMockPartner, startMockPartner } from './index.ts';
-import type { RecordedRequest } from './request-log.ts';
+import { maskCodePath, type RecordedRequest } from './request-log.ts';
 
 export interface MockPartnerCliIo {
   out(line: string): void;
@@ -84,7 +84,7 @@ function describe(request: RecordedRequest): string {
   const line = [
     new Date(request.time).toISOString(),
     request.method,
-    request.path + (query ? `?${query}` : ''),
+    maskCodePath(request.path) + (query ? `?${query}` : ''),
   ];
   return [...line, ...fields].join(' ');
 }

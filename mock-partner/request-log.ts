@@ -65,9 +65,30 @@ export function tokenFingerprint(token: string): string {
   return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }
 
-/** The copy of a record that may leave the process: `token` replaced by `token_sha256`. */
+/**
+ * A path with its one-time sign-in code shortened (`/sso/AbCd…(43)`): a code a HEAD left unused
+ * still works, so the log must not hand it out.
+ */
+export function maskCodePath(path: string): string {
+  const match = /^\/sso\/([^/]+)$/.exec(path);
+  const code = match?.[1];
+  return code === undefined || code.length <= 8
+    ? path
+    : `/sso/${code.slice(0, 4)}…(${code.length})`;
+}
+
+/**
+ * The copy of a record that may leave the process (GET /_requests, the CLI's log lines):
+ * `token` replaced by `token_sha256`, a sign-in code shortened.
+ */
 export function maskRecordedRequest(record: RecordedRequest): RecordedRequest {
   const { token, ...body } = record.body;
   const masked = token === undefined ? body : { ...body, token_sha256: tokenFingerprint(token) };
-  return { ...record, query: { ...record.query }, headers: { ...record.headers }, body: masked };
+  return {
+    ...record,
+    path: maskCodePath(record.path),
+    query: { ...record.query },
+    headers: { ...record.headers },
+    body: masked,
+  };
 }

@@ -207,6 +207,19 @@ describe('mock partner request log', () => {
     expect(partner.requests[0]?.body.token).toBe('tok-1001'); // in process: untouched
   });
 
+  it('never hands out a sign-in code: /_requests shows it shortened', async () => {
+    const posted = await postFields(partner.autologinUrl(), LINK_FIELDS);
+    const { redirect_url: url } = (await posted.body.json()) as { redirect_url: string };
+    const code = url.split('/sso/')[1] as string;
+    // A HEAD leaves the code unused (link checkers, previews)…
+    expect((await request(url, { method: 'HEAD' })).statusCode).toBe(200);
+    const text = await (await request(`${partner.url}/_requests`)).body.text();
+    // …so the log must not show it whole.
+    expect(text).not.toContain(code);
+    expect(text).toContain(`/sso/${code.slice(0, 4)}…(${code.length})`);
+    expect(partner.requests.at(-1)?.path).toBe(`/sso/${code}`); // in process: untouched
+  });
+
   it('clears the log with DELETE /_requests (the same array, emptied)', async () => {
     const requests = partner.requests;
     await (await postFields(partner.autologinUrl(), LINK_FIELDS)).body.dump();

@@ -53,7 +53,8 @@ describe('runMockPartner', () => {
 
     const good = await postFields(`${url}/autologin`, { ...LINK_FIELDS, token: 's3cret' });
     expect(good.statusCode).toBe(200);
-    await good.body.dump();
+    const signIn = ((await good.body.json()) as { redirect_url: string }).redirect_url;
+    await (await request(signIn, { method: 'HEAD' })).body.dump();
     const bad = await postFields(`${url}/autologin`, LINK_FIELDS);
     expect(bad.statusCode).toBe(401);
     await bad.body.dump();
@@ -62,6 +63,10 @@ describe('runMockPartner', () => {
     expect(logged).toHaveLength(2);
     expect(logged[0]).toContain('user="bob" app="billing" subscriber="1001" attempt="1"');
     expect(out.join('\n')).not.toContain('s3cret');
+    // The sign-in code a HEAD left unused is shown shortened, never whole.
+    const code = signIn.split('/sso/')[1] as string;
+    expect(out.join('\n')).not.toContain(code);
+    expect(out.some((line) => line.includes(` HEAD /sso/${code.slice(0, 4)}…(`))).toBe(true);
 
     stop();
     expect(await exit).toBe(0);
