@@ -251,6 +251,14 @@ describe('checkPartner against the mock partner', () => {
     expect(verdicts(report)['wrong-token']).toBe('skip');
   });
 
+  it('shows a redirect_url with a CR/LF escaped once, as JSON writes it', async () => {
+    const report = await check(partner.autologinUrl({ scenario: 'unsafe-redirect', kind: 'crlf' }));
+    const summary = report.checks.find((c) => c.id === 'redirect-url')?.summary ?? '';
+    expect(summary).toContain('\\r\\n');
+    expect(summary).not.toContain('\\\\');
+    expect(summary).not.toMatch(/[\r\n]/);
+  });
+
   it('fails an unusable autologin URL without sending anything', async () => {
     const report = await check('javascript:alert(1)');
     expect(report.ok).toBe(false);
@@ -341,6 +349,26 @@ describe('checkPartner against hand-written partners', () => {
         }),
     };
   }
+
+  it('does not call the latency good when a later attempt timed out', async () => {
+    let posts = 0;
+    const raw = await startRaw((_req, res) => {
+      posts += 1;
+      if (posts > 1) return; // hangs
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"retry": 0}');
+    });
+    try {
+      const report = await check(raw.url, {}, { timeoutMs: 300 });
+      const latency = report.checks.find((c) => c.id === 'latency');
+      expect(latency?.verdict).toBe('warn');
+      expect(latency?.summary).toMatch(
+        /^attempt 2 got no answer in time \(\d+ ms\); the others: \d+ ms$/,
+      );
+    } finally {
+      await raw.close();
+    }
+  });
 
   it('reads a refusal by its status even when its body is too large', async () => {
     const raw = await startRaw((_req, res, body) => {

@@ -15,7 +15,7 @@ import {
   waitMsOf,
 } from './conformance-launch.ts';
 import { describeProbe, type Probe } from './conformance-probe.ts';
-import { clip, describeResponse, describeRetry, maskUrl, showJson } from './conformance-text.ts';
+import { describeResponse, describeRetry, maskUrl, quoted, showJson } from './conformance-text.ts';
 import { MAX_WAIT_SECONDS, waitSeconds } from './partner-answer.ts';
 import {
   DEFAULT_ATTEMPT_TIMEOUT_MS,
@@ -102,6 +102,17 @@ export function checkLatency(exchanges: Exchange[]): CheckResult {
   }
   const slowest = Math.max(...timed.map((e) => e.response.latencyMs));
   const list = timed.map((e) => `${e.response.latencyMs} ms`).join(', ');
+  const late = exchanges.find(
+    (e) => e.response.kind === 'transport-error' && e.response.code === 'timeout',
+  );
+  if (late) {
+    return {
+      id,
+      verdict: 'warn',
+      summary: `attempt ${attemptOf(late)} got no answer in time (${late.response.latencyMs} ms); the others: ${list}`,
+      hint: 'Every attempt must answer quickly, later ones too: the user waits on each.',
+    };
+  }
   if (slowest > SLOW_MS) {
     return {
       id,
@@ -136,7 +147,7 @@ export function checkBody(exchanges: Exchange[], mask: (text: string) => string)
       view.shape === 'empty'
         ? 'an empty body'
         : view.shape === 'invalid'
-          ? `not JSON: ${JSON.stringify(clip(mask(text), 60))}`
+          ? `not JSON: ${quoted(text, 60, mask)}`
           : `JSON ${view.shape === 'array' ? 'array' : 'value'}, not an object`;
     return {
       id,
@@ -180,7 +191,7 @@ export function checkRedirectUrl(
     return {
       id,
       verdict: 'fail',
-      summary: `unsafe: ${JSON.stringify(clip(mask(String(raw)), 60))} ${problem}`,
+      summary: `unsafe: ${quoted(String(raw), 60, mask)} ${problem}`,
       hint: 'Return an absolute https URL on your own site; the broker refuses javascript:, data:, relative URLs and control characters.',
     };
   }
