@@ -370,6 +370,30 @@ describe('checkPartner against hand-written partners', () => {
     }
   });
 
+  it('skips single-use, saying why, when the first GET was refused already', async () => {
+    const raw = await startRaw((req, res) => {
+      if (req.method === 'POST') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({ redirect_url: `http://${req.headers.host}/sso/abcdefghijklmnop` }),
+        );
+      } else {
+        res.writeHead(410, { 'content-type': 'text/html' });
+        res.end('gone');
+      }
+    });
+    try {
+      const report = await check(raw.url);
+      expect(verdicts(report)['redirect-answers']).toBe('fail');
+      expect(report.checks.find((c) => c.id === 'single-use')).toMatchObject({
+        verdict: 'skip',
+        summary: 'the first GET was refused already (see redirect-answers)',
+      });
+    } finally {
+      await raw.close();
+    }
+  });
+
   it('reads a refusal by its status even when its body is too large', async () => {
     const raw = await startRaw((_req, res, body) => {
       const token = new URLSearchParams(body).get('token');

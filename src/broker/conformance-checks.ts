@@ -311,15 +311,15 @@ export function checkSingleUse(first: Probe | undefined, second: Probe | undefin
   const id = 'single-use';
   const hint =
     'Make the sign-in URL single-use and short-lived (1–2 min): a used or expired code must get 4xx, ideally 410 Gone.';
-  if (first?.kind !== 'answer' || !second) {
-    return { id, verdict: 'skip', summary: 'the redirect URL did not answer a first time' };
-  }
-  if (first.status >= 400) {
+  if (first?.kind === 'answer' && first.status >= 400) {
     return {
       id,
       verdict: 'skip',
       summary: 'the first GET was refused already (see redirect-answers)',
     };
+  }
+  if (first?.kind !== 'answer' || !second) {
+    return { id, verdict: 'skip', summary: 'the redirect URL did not answer a first time' };
   }
   if (second.kind === 'error') {
     return { id, verdict: 'warn', summary: `second GET failed: ${second.message}`, hint };
