@@ -29,10 +29,7 @@ const envSchema = z.object({
       'LINKBROKER_HOST must be an IP address or a host name.',
     )
     .default('127.0.0.1'),
-  LINKBROKER_DATA_DIR: z
-    .string()
-    .min(1, 'LINKBROKER_DATA_DIR must not be empty.')
-    .default('./data'),
+  LINKBROKER_DATA_DIR: z.string().default('./data'),
   LINKBROKER_ROOT_PASSWORD: secret('LINKBROKER_ROOT_PASSWORD', 8).optional(),
   // Sent in a header, which HTTP carries as bytes Node reads as Latin-1: a non-ASCII token sent
   // as UTF-8 (what curl does) would never match, so printable ASCII only.
@@ -47,11 +44,18 @@ const envSchema = z.object({
     .refine((v) => {
       try {
         const u = new URL(v);
-        return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password;
+        const base = (u.protocol === 'http:' || u.protocol === 'https:') && !u.username;
+        // URLs are built by appending paths to it: a query or fragment would swallow them.
+        return base && !u.password && !v.includes('?') && !v.includes('#');
       } catch {
         return false;
       }
-    }, 'LINKBROKER_PUBLIC_URL must be an absolute http: or https: URL without credentials.')
+    }, 'LINKBROKER_PUBLIC_URL must be an absolute http: or https: URL without credentials, query or fragment.')
+    // As the URL parser reads it (`http:host` → `http://host`), without a trailing slash.
+    .transform((v) => {
+      const u = new URL(v);
+      return `${u.origin}${u.pathname}`.replace(/\/+$/, '');
+    })
     .optional(),
   LINKBROKER_AUTH_MAX_FAILURES: intIn('LINKBROKER_AUTH_MAX_FAILURES', 1, 1_000_000).default(20),
   LINKBROKER_AUTH_WINDOW_SECONDS: intIn('LINKBROKER_AUTH_WINDOW_SECONDS', 1, 86_400).default(300),
@@ -114,7 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.LINKBROKER_DATA_DIR,
     rootPassword: e.LINKBROKER_ROOT_PASSWORD,
     rootToken: e.LINKBROKER_ROOT_TOKEN,
-    publicUrl: e.LINKBROKER_PUBLIC_URL?.replace(/\/+$/, ''),
+    publicUrl: e.LINKBROKER_PUBLIC_URL,
     authMaxFailures: e.LINKBROKER_AUTH_MAX_FAILURES,
     authWindowMs: e.LINKBROKER_AUTH_WINDOW_SECONDS * 1000,
     trustedProxies: e.LINKBROKER_TRUSTED_PROXIES,

@@ -9,7 +9,7 @@ import { createPartnerClient, type PartnerClientOptions } from './broker/partner
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { createFileStore } from './store/file-store.ts';
-import { loadOrCreateSecrets } from './store/secrets.ts';
+import { prepareSecrets } from './store/secrets.ts';
 import type { Store } from './store/store.ts';
 import { createThrottle } from './whm/throttle.ts';
 
@@ -20,6 +20,8 @@ export interface Runtime {
   continuationKey: Buffer;
   /** Tells the runtime where the server listens, for URLs when no public URL is configured. */
   setListenUrl(url: string): void;
+  /** Stores the digests of the generated secrets; called once the server listens. */
+  storeGeneratedSecrets(): Promise<void>;
 }
 
 /** `http://HOST:PORT`, with an IPv6 host in brackets. */
@@ -58,7 +60,7 @@ export async function createRuntime(
   const given: { rootPassword?: string; rootToken?: string } = {};
   if (config.rootPassword !== undefined) given.rootPassword = config.rootPassword;
   if (config.rootToken !== undefined) given.rootToken = config.rootToken;
-  const secrets = await loadOrCreateSecrets(dataDir, given);
+  const secrets = await prepareSecrets(dataDir, given);
   let listenUrl = defaultPublicUrl(config.host, config.port);
   return {
     deps: {
@@ -82,5 +84,6 @@ export async function createRuntime(
     setListenUrl(url) {
       listenUrl = url;
     },
+    storeGeneratedSecrets: secrets.storeGenerated,
   };
 }

@@ -6,7 +6,10 @@ import type { Logger } from './log.ts';
 import { type BrokerOverrides, createRuntime, defaultPublicUrl, type Runtime } from './runtime.ts';
 
 export interface RunningServer {
+  /** The public URL (LINKBROKER_PUBLIC_URL, else the listen URL). */
   url: string;
+  /** Where the socket listens: http://HOST:PORT. */
+  listenUrl: string;
   runtime: Runtime;
   server: ServerType;
   close(): Promise<void>;
@@ -25,20 +28,30 @@ export async function startServer(
       resolve(s),
     );
     s.once('error', reject);
+  }).catch(async (error: unknown) => {
+    await runtime.deps.broker.partner.close();
+    throw error;
+  });
+  const close = async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    });
+    await runtime.deps.broker.partner.close();
+  };
+  // Only now: generated credentials are printed once the server listens (see printBanner).
+  await runtime.storeGeneratedSecrets().catch(async (error: unknown) => {
+    await close();
+    throw error;
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   runtime.setListenUrl(defaultPublicUrl(config.host, port));
   return {
     url: runtime.deps.publicUrl(),
+    listenUrl: defaultPublicUrl(config.host, port),
     runtime,
     server,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      });
-      await runtime.deps.broker.partner.close();
-    },
+    close,
   };
 }

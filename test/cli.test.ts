@@ -1,7 +1,9 @@
 // The linkbroker command as a user runs it: `serve` start-up (secrets printed once, bad
 // configuration refused in one line) and `whmapi1` on the data dir without HTTP.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -61,6 +63,61 @@ describe('linkbroker serve', () => {
     expect(stderr.trim().split('\n')).toEqual([
       'Invalid configuration: PORT must be a whole number from 0 to 65535.',
     ]);
+  });
+
+  it('stops with one line when it cannot listen, keeping no credentials nobody was shown', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const address = taken.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const { code, stdout, stderr } = await run(['serve'], { PORT: String(port) });
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toEqual([
+        `linkbroker: cannot listen on 127.0.0.1:${port} (LINKBROKER_HOST, PORT): the address is already in use`,
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+    // Nothing generated was stored: the next start generates and shows the credentials.
+    expect(existsSync(join(dataDir, 'secrets', 'root.json'))).toBe(false);
+    expect(await serveOnce()).toContain('root API token (generated, shown only once)');
+  });
+
+  it('stops with one line when the data dir cannot be used', async () => {
+    const file = join(dataDir, 'a-file');
+    await writeFile(file, 'not a directory');
+    const { code, stdout, stderr } = await run(['serve'], {
+      LINKBROKER_DATA_DIR: file,
+      PORT: '0',
+    });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toEqual([
+      `linkbroker: cannot use the data dir ${file} (LINKBROKER_DATA_DIR): a file is in the way (${file})`,
+    ]);
+  });
+
+  it('prints where it listens and, when set, the public URL', async () => {
+    const out = await serveOnce({ LINKBROKER_PUBLIC_URL: 'https://panel.example.com' });
+    expect(out).toMatch(
+      /^linkbroker listening on http:\/\/127\.0\.0\.1:\d+\n {2}public URL: https:\/\/panel\.example\.com\n/,
+    );
+  });
+
+  it('prints its usage for --help and refuses arguments it does not take', async () => {
+    for (const command of ['serve', 'demo']) {
+      const help = await run([command, '--help']);
+      expect([command, help.code]).toEqual([command, 0]);
+      expect(help.stdout).toContain(`usage: linkbroker ${command}`);
+      const refused = await run([command, '--port', '9999']);
+      expect([command, refused.code]).toEqual([command, 2]);
+      expect(refused.stderr.trim()).toBe(
+        `linkbroker ${command}: unexpected argument “--port”: the configuration comes from the environment (see linkbroker ${command} --help).`,
+      );
+      expect(existsSync(join(dataDir, 'secrets'))).toBe(false);
+    }
   });
 
   it('answers unknown commands with the usage and exit code 2', async () => {
@@ -132,5 +189,43 @@ describe('linkbroker whmapi1', () => {
     const malformed = await run(['whmapi1', 'listaccts', 'oops']);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toContain('not of the form key=value');
+  });
+
+  it('takes cPanel’s --output=json or jsonpretty, before or after the function', async () => {
+    const compact = await run(['whmapi1', '--output=json', 'listaccts']);
+    expect(compact.code).toBe(0);
+    expect(compact.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(compact.stdout).data).toEqual({ acct: [] });
+    const pretty = await run(['whmapi1', 'listaccts', '--output=jsonpretty']);
+    expect(pretty.stdout.trim().split('\n').length).toBeGreaterThan(1);
+    for (const [args, problem] of [
+      [
+        ['--output=yaml', 'listaccts'],
+        '--output=yaml is not supported: use --output=json or --output=jsonpretty',
+      ],
+      [['listaccts', '--verbose'], 'unknown option “--verbose”'],
+      [['--output=json'], 'no function named'],
+    ] as const) {
+      const refused = await run(['whmapi1', ...args]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`linkbroker whmapi1: ${problem}.`);
+      expect(refused.stdout).toBe('');
+    }
+    const help = await run(['whmapi1', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: linkbroker whmapi1');
+  });
+
+  it('refuses a data dir that does not exist rather than creating an empty one', async () => {
+    const missing = join(dataDir, 'no-such-dir');
+    const { code, stdout, stderr } = await run(['whmapi1', 'listaccts'], {
+      LINKBROKER_DATA_DIR: missing,
+    });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim()).toBe(
+      `linkbroker whmapi1: there is no data dir at ${missing} (LINKBROKER_DATA_DIR): start the server once to create it, or set the variable to the server's.`,
+    );
+    expect(existsSync(missing)).toBe(false);
   });
 });

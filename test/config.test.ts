@@ -41,7 +41,7 @@ describe('loadConfig', () => {
     });
   });
 
-  it.each([
+  it.each<[string, string, string]>([
     ['PORT', 'abc', 'Invalid configuration: PORT must be a whole number from 0 to 65535.'],
     ['PORT', '70000', 'Invalid configuration: PORT must be a whole number from 0 to 65535.'],
     [
@@ -64,11 +64,19 @@ describe('loadConfig', () => {
       'tökentökentöken1',
       'Invalid configuration: LINKBROKER_ROOT_TOKEN must be printable ASCII (letters, digits and punctuation).',
     ],
-    [
-      'LINKBROKER_PUBLIC_URL',
+    ...[
       'ftp://x',
-      'Invalid configuration: LINKBROKER_PUBLIC_URL must be an absolute http: or https: URL without credentials.',
-    ],
+      'https://panel.example.com/?x=1',
+      'https://panel.example.com/#top',
+      'https://u:p@x.example/',
+    ].map(
+      (value) =>
+        [
+          'LINKBROKER_PUBLIC_URL',
+          value,
+          'Invalid configuration: LINKBROKER_PUBLIC_URL must be an absolute http: or https: URL without credentials, query or fragment.',
+        ] as [string, string, string],
+    ),
     [
       'LINKBROKER_AUTH_MAX_FAILURES',
       '0',
@@ -87,6 +95,23 @@ describe('loadConfig', () => {
   ])('refuses %s=%s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reads LINKBROKER_PUBLIC_URL as the URL parser does, without a trailing slash', () => {
+    for (const [given, base] of [
+      ['http:panel.example.com', 'http://panel.example.com'],
+      ['HTTPS://Panel.Example.COM:443/', 'https://panel.example.com'],
+      ['https://example.com/whm//', 'https://example.com/whm'],
+    ]) {
+      expect(loadConfig({ LINKBROKER_PUBLIC_URL: given }).publicUrl).toBe(base);
+    }
+  });
+
+  it('counts an empty variable as unset (the shell idiom VAR= cmd)', () => {
+    expect(loadConfig({ LINKBROKER_DATA_DIR: '', PORT: '' })).toMatchObject({
+      dataDir: './data',
+      port: 2087,
+    });
   });
 
   it('never echoes a secret value in its message', () => {

@@ -3,11 +3,24 @@
 import { randomBytes } from 'node:crypto';
 import { startMockPartner } from '../../mock-partner/index.ts';
 import { createLogger } from '../log.ts';
-import { startServer } from '../server.ts';
 import { DEMO_USER, demoLoginUrl, seedDemo } from './demo-seed.ts';
-import { configOrExit, printBanner, untilSignal } from './serve.ts';
+import {
+  configOrExit,
+  printBanner,
+  refuseArguments,
+  startOrExplain,
+  untilSignal,
+} from './serve.ts';
 
-export async function runDemo(_argv: string[]): Promise<number> {
+const DEMO_USAGE = `usage: linkbroker demo
+
+Starts the server with the bundled mock partner and a demo account (what npm start runs), and
+prints a login URL. It takes no arguments: the configuration comes from the environment (see
+README.md).`;
+
+export async function runDemo(argv: string[]): Promise<number> {
+  const refused = refuseArguments('demo', argv, DEMO_USAGE);
+  if (refused !== undefined) return refused;
   const loaded = configOrExit();
   if (!loaded) return 1;
   // Only digests of root credentials are stored, so a token generated on an earlier start
@@ -17,7 +30,14 @@ export async function runDemo(_argv: string[]): Promise<number> {
   const config = { ...loaded, rootToken: loaded.rootToken ?? runToken };
   const logger = createLogger();
   const partner = await startMockPartner({ port: 0 });
-  const running = await startServer(config, logger);
+  const running = await startOrExplain(config, logger).catch(async (error: unknown) => {
+    await partner.close();
+    throw error;
+  });
+  if (!running) {
+    await partner.close();
+    return 1;
+  }
   const deps = running.runtime.deps;
   try {
     const links = await seedDemo(deps, partner.url);

@@ -1,5 +1,6 @@
 // `linkbroker whmapi1 FUNCTION key=value…`: runs a WHM API 1 function directly on the data dir,
 // without HTTP, and prints the JSON envelope — like cPanel's own whmapi1.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createFileSessionRecords } from '../accounts/session-files.ts';
 import { createSessions } from '../accounts/sessions.ts';
@@ -9,7 +10,43 @@ import { createFileStore } from '../store/file-store.ts';
 import type { WhmArgs } from '../whm/args.ts';
 import { whmFunctions } from '../whm/functions/index.ts';
 import { answerSucceeded, runWhmFunction } from '../whm/registry.ts';
-import { configOrExit } from './serve.ts';
+import { configOrExit, startupFailure } from './serve.ts';
+
+const USAGE = `usage: linkbroker whmapi1 [--output=json|jsonpretty] FUNCTION [key=value…]
+
+Runs a WHM API 1 function on the data dir (LINKBROKER_DATA_DIR) and prints its JSON answer
+(pretty unless --output=json); exits 0 when the function succeeded, 1 when it did not. Run it
+as the server's own user, so that what it writes stays the server's.`;
+
+/** How the answer is printed: cPanel's whmapi1 output formats that are JSON. */
+const OUTPUTS = { json: 0, jsonpretty: 2 } as const;
+
+interface Whmapi1Command {
+  name: string;
+  pairs: string[];
+  indent: number;
+}
+
+/** The function, its key=value pairs and the output format; a string is a usage problem. */
+export function parseWhmapi1Argv(argv: string[]): Whmapi1Command | string {
+  let indent: number = OUTPUTS.jsonpretty;
+  const rest: string[] = [];
+  for (const arg of argv) {
+    if (!arg.startsWith('--')) {
+      rest.push(arg);
+      continue;
+    }
+    const output = /^--output=(.*)$/.exec(arg)?.[1];
+    if (output === undefined) return `unknown option “${arg}”`;
+    if (!Object.hasOwn(OUTPUTS, output)) {
+      return `--output=${output} is not supported: use --output=json or --output=jsonpretty`;
+    }
+    indent = OUTPUTS[output as keyof typeof OUTPUTS];
+  }
+  const [name, ...pairs] = rest;
+  if (!name) return 'no function named';
+  return { name, pairs, indent };
+}
 
 export function parseKeyValues(pairs: string[]): WhmArgs | string {
   const args: WhmArgs = Object.create(null);
@@ -23,11 +60,16 @@ export function parseKeyValues(pairs: string[]): WhmArgs | string {
 }
 
 export async function runWhmapi1(argv: string[]): Promise<number> {
-  const [name, ...pairs] = argv;
-  if (!name || name.startsWith('-')) {
-    console.error('usage: linkbroker whmapi1 FUNCTION [key=value…]');
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const command = parseWhmapi1Argv(argv);
+  if (typeof command === 'string') {
+    console.error(`linkbroker whmapi1: ${command}.\n\n${USAGE}`);
     return 2;
   }
+  const { name, pairs, indent } = command;
   const args = parseKeyValues(pairs);
   if (typeof args === 'string') {
     console.error(`linkbroker whmapi1: ${args}`);
@@ -38,13 +80,28 @@ export async function runWhmapi1(argv: string[]): Promise<number> {
   // Logs go to stderr so that stdout is exactly the JSON envelope.
   const logger = createLogger((line) => process.stderr.write(`${line}\n`));
   const dataDir = resolve(config.dataDir);
+  // A mistyped path or another working directory must not look like an empty server.
+  if (!existsSync(dataDir)) {
+    console.error(
+      `linkbroker whmapi1: there is no data dir at ${dataDir} (LINKBROKER_DATA_DIR): start the server once to create it, or set the variable to the server's.`,
+    );
+    return 1;
+  }
   const store = createFileStore({ dataDir, logger });
-  // No start-up recovery: the server may be running on this data dir, and its writes in
-  // progress would look like leftovers. The server recovers when it starts.
-  await store.init({ recover: false });
+  let sessions: ReturnType<typeof createSessions>;
+  try {
+    // No start-up recovery: the server may be running on this data dir, and its writes in
+    // progress would look like leftovers. The server recovers when it starts.
+    await store.init({ recover: false });
+    // Sessions live in the data dir, so a login URL made here works on the running server.
+    sessions = createSessions(await createFileSessionRecords(dataDir));
+  } catch (error) {
+    const line = startupFailure(error, config);
+    if (line === undefined) throw error;
+    console.error(line);
+    return 1;
+  }
   const broker = createBroker(store, logger);
-  // Sessions live in the data dir, so a login URL made here works on the running server.
-  const sessions = createSessions(await createFileSessionRecords(dataDir));
   const publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, config.port);
   try {
     const answer = await runWhmFunction(
@@ -53,7 +110,7 @@ export async function runWhmapi1(argv: string[]): Promise<number> {
       name,
       args,
     );
-    console.log(JSON.stringify(answer, null, 2));
+    console.log(JSON.stringify(answer, null, indent || undefined));
     return answerSucceeded(answer) ? 0 : 1;
   } finally {
     await broker.partner.close();

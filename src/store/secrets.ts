@@ -62,7 +62,27 @@ async function readStoredRoot(path: string): Promise<StoredRoot> {
   };
 }
 
+/** Secrets with the generated root credentials not yet stored (see storeGenerated). */
+export interface PreparedSecrets extends Secrets {
+  /**
+   * Stores the digests of what was generated (nothing when nothing was). Called once the server
+   * listens: a start that fails before it must not keep credentials nobody was shown.
+   */
+  storeGenerated(): Promise<void>;
+}
+
+/** Loads the secrets, generating what is missing; writes root.json at once. */
 export async function loadOrCreateSecrets(dataDir: string, given: GivenSecrets): Promise<Secrets> {
+  const prepared = await prepareSecrets(dataDir, given);
+  await prepared.storeGenerated();
+  return prepared;
+}
+
+/** Loads the secrets, generating what is missing; root.json is written by storeGenerated(). */
+export async function prepareSecrets(
+  dataDir: string,
+  given: GivenSecrets,
+): Promise<PreparedSecrets> {
   await mkdir(dataDir, { recursive: true, mode: 0o750 });
   const dir = join(dataDir, 'secrets');
   await ensureDir(dir, 0o700);
@@ -91,9 +111,12 @@ export async function loadOrCreateSecrets(dataDir: string, given: GivenSecrets):
   };
   const rootPasswordHash = resolve(given.rootPassword, 'rootPasswordSha256', 'rootPassword');
   const rootTokenHash = resolve(given.rootToken, 'rootTokenSha256', 'rootToken');
-  if (Object.keys(generated).length > 0) {
+  let written = Object.keys(generated).length === 0;
+  const storeGenerated = async () => {
+    if (written) return;
     await writeFileAtomic(rootPath, `${JSON.stringify(next, null, 2)}\n`, 0o600);
-  }
+    written = true;
+  };
 
   const keyPath = join(dir, 'continuation.key');
   let continuationKey = await readFileNoFollow(keyPath);
@@ -103,5 +126,5 @@ export async function loadOrCreateSecrets(dataDir: string, given: GivenSecrets):
   } else if (continuationKey.length !== KEY_BYTES) {
     throw new StoreIntegrityError(`${keyPath} must hold exactly ${KEY_BYTES} bytes`);
   }
-  return { rootPasswordHash, rootTokenHash, generated, continuationKey };
+  return { rootPasswordHash, rootTokenHash, generated, continuationKey, storeGenerated };
 }
