@@ -12,7 +12,13 @@ export interface RunningServer {
   listenUrl: string;
   runtime: Runtime;
   server: ServerType;
-  close(): Promise<void>;
+  /**
+   * Stops listening and closes idle connections, lets the requests in progress finish for up to
+   * `drainMs` (0: cut them now), then cuts what is left and closes the partner client.
+   */
+  close(drainMs?: number): Promise<void>;
+  /** Cuts every connection now (a second Ctrl-C during a drain). */
+  dropConnections(): void;
 }
 
 /** `overrides` is for tests and benchmarks only (see BrokerOverrides). */
@@ -32,11 +38,27 @@ export async function startServer(
     await runtime.deps.broker.partner.close();
     throw error;
   });
-  const close = async () => {
+  const dropConnections = () => {
+    if ('closeAllConnections' in server) server.closeAllConnections();
+  };
+  const close = async (drainMs = 0) => {
     await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      if ('closeAllConnections' in server) server.closeAllConnections();
+      // A keep-alive connection whose request finishes during the drain turns idle and would
+      // otherwise stay until its keep-alive timeout: close idle ones as they appear.
+      const closeIdle = () => {
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+      };
+      const sweep = setInterval(closeIdle, 50).unref();
+      const cut = drainMs > 0 ? setTimeout(dropConnections, drainMs).unref() : undefined;
+      server.close(() => {
+        clearInterval(sweep);
+        clearTimeout(cut);
+        resolve();
+      });
+      closeIdle();
+      if (drainMs <= 0) dropConnections();
     });
+    // After the requests: a click still at the partner must not see its call aborted.
     await runtime.deps.broker.partner.close();
   };
   // Only now: generated credentials are printed once the server listens (see printBanner).
@@ -53,5 +75,6 @@ export async function startServer(
     runtime,
     server,
     close,
+    dropConnections,
   };
 }

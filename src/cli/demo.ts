@@ -9,6 +9,7 @@ import {
   printBanner,
   refuseArguments,
   startOrExplain,
+  stopGracefully,
   untilSignal,
 } from './serve.ts';
 
@@ -65,9 +66,13 @@ export async function runDemo(argv: string[]): Promise<number> {
     );
     console.log('');
     await untilSignal();
+    // The mock partner last: clicks in progress are still talking to it.
+    await stopGracefully(running);
     return 0;
-  } finally {
+  } catch (error) {
     await running.close();
+    throw error;
+  } finally {
     await partner.close();
   }
 }

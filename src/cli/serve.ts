@@ -112,6 +112,31 @@ export function printBanner(running: RunningServer): void {
   }
 }
 
+/**
+ * How long a stop waits for the requests in progress: a click waits on its partner for at most
+ * one attempt (10 s) plus a transient retry's backoff.
+ */
+export const SHUTDOWN_DRAIN_MS = 12_000;
+
+/**
+ * Stops the server as a signal asks: requests in progress finish (up to SHUTDOWN_DRAIN_MS), a
+ * second signal cuts them at once.
+ */
+export async function stopGracefully(running: RunningServer): Promise<void> {
+  console.error(
+    `linkbroker: stopping; finishing the requests in progress (at most ${SHUTDOWN_DRAIN_MS / 1000} s, signal again to stop now)`,
+  );
+  const again = () => running.dropConnections();
+  process.once('SIGINT', again);
+  process.once('SIGTERM', again);
+  try {
+    await running.close(SHUTDOWN_DRAIN_MS);
+  } finally {
+    process.off('SIGINT', again);
+    process.off('SIGTERM', again);
+  }
+}
+
 /** Resolves when the process is asked to stop. */
 export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -130,6 +155,6 @@ export async function runServe(argv: string[]): Promise<number> {
   if (!running) return 1;
   printBanner(running);
   await untilSignal();
-  await running.close();
+  await stopGracefully(running);
   return 0;
 }
