@@ -75,38 +75,14 @@ interface TinyPartnerOptions {
 }
 
 /** A minimal real partner on node:http, for the misbehaviours the mock partner does not play. */
-async function startTinyPartner(options: TinyPartnerOptions = {}) {
-  const used = new Set<string>();
-  let posts = 0;
-  let next = 0;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+/** A partner on node:http answering every request with `handle` (the body read first). */
+async function startRaw(handle: (req: IncomingMessage, res: ServerResponse, body: string) => void) {
+  const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => {
       body += chunk;
     });
-    req.on('end', () => {
-      const origin = `http://${req.headers.host}`;
-      const json = (status: number, value: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(value));
-      };
-      if (req.method === 'POST' && req.url === '/autologin') {
-        posts += 1;
-        if (posts <= (options.failFirst ?? 0)) return json(503, { error: 'busy' });
-        const token = new URLSearchParams(body).get('token');
-        if (!options.acceptAnyToken && token !== TOKEN) return json(401, { error: 'bad token' });
-        if (options.readyWhen && !options.readyWhen()) return json(200, { retry: 1 });
-        next += 1;
-        return json(200, { redirect_url: `${origin}/sso/code-${next}-abcdefghijklmnop` });
-      }
-      if (req.method === 'GET' && req.url?.startsWith('/sso/')) {
-        const first = !used.has(req.url);
-        used.add(req.url);
-        res.writeHead(first || options.reusable ? 200 : 410, { 'content-type': 'text/html' });
-        return res.end('<p>signed in</p>');
-      }
-      json(404, { error: 'not found' });
-    });
+    req.on('end', () => handle(req, res, body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -118,6 +94,35 @@ async function startTinyPartner(options: TinyPartnerOptions = {}) {
         server.close(() => resolve());
       }),
   };
+}
+
+async function startTinyPartner(options: TinyPartnerOptions = {}) {
+  const used = new Set<string>();
+  let posts = 0;
+  let next = 0;
+  return startRaw((req, res, body) => {
+    const origin = `http://${req.headers.host}`;
+    const json = (status: number, value: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(value));
+    };
+    if (req.method === 'POST' && req.url === '/autologin') {
+      posts += 1;
+      if (posts <= (options.failFirst ?? 0)) return json(503, { error: 'busy' });
+      const token = new URLSearchParams(body).get('token');
+      if (!options.acceptAnyToken && token !== TOKEN) return json(401, { error: 'bad token' });
+      if (options.readyWhen && !options.readyWhen()) return json(200, { retry: 1 });
+      next += 1;
+      return json(200, { redirect_url: `${origin}/sso/code-${next}-abcdefghijklmnop` });
+    }
+    if (req.method === 'GET' && req.url?.startsWith('/sso/')) {
+      const first = !used.has(req.url);
+      used.add(req.url);
+      res.writeHead(first || options.reusable ? 200 : 410, { 'content-type': 'text/html' });
+      return res.end('<p>signed in</p>');
+    }
+    json(404, { error: 'not found' });
+  });
 }
 
 describe('checkPartner against the mock partner', () => {
@@ -327,29 +332,6 @@ describe('checkPartner against hand-written partners', () => {
     expect(answer?.hint).toBe('Nothing listens there: check the URL, the port and any firewall.');
   });
 
-  /** A one-handler partner on node:http for one fault; closed by the caller. */
-  async function startRaw(
-    handle: (req: IncomingMessage, res: ServerResponse, body: string) => void,
-  ) {
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => {
-        body += chunk;
-      });
-      req.on('end', () => handle(req, res, body));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    return {
-      url: `http://127.0.0.1:${port}/autologin`,
-      close: () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    };
-  }
-
   it('does not call the latency good when a later attempt timed out', async () => {
     let posts = 0;
     const raw = await startRaw((_req, res) => {
@@ -436,20 +418,18 @@ describe('checkPartner against hand-written partners', () => {
   });
 
   it('masks and escapes body keys: a partner may echo the token, or control characters', async () => {
-    const server = createServer((_req, res) => {
+    const raw = await startRaw((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ [TOKEN]: 1, '\u001b[31mRED': 2 }));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
     try {
-      const report = await check(`http://127.0.0.1:${port}/autologin`);
+      const report = await check(raw.url);
       const text = `${JSON.stringify(report)}\n${renderReport(report, inputFor('x'))}`;
       expect(text).not.toContain(TOKEN);
       expect(text).not.toContain('\u001b');
       expect(report.attempts[0]?.keys).toEqual([maskToken(TOKEN), '\\u001b[31mRED']);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await raw.close();
     }
   });
 
