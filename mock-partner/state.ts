@@ -58,8 +58,10 @@ export interface MockPartnerState {
   openGate(): number;
 }
 
-/** The token refused by the permissive default, so tests need no configuration for a 401. */
-/** Tokens the permissive mock refuses begin with this. */
+/**
+ * Tokens the permissive default refuses begin with this (`wrong-token`, and check-partner's
+ * random wrong token), so tests need no configuration for a 401.
+ */
 export const WRONG_TOKEN_PREFIX = 'wrong-';
 const MAX_LIVE_CODES = 10_000;
 
