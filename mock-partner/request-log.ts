@@ -70,11 +70,10 @@ export function tokenFingerprint(token: string): string {
  * still works, so the log must not hand it out.
  */
 export function maskCodePath(path: string): string {
-  const match = /^\/sso\/([^/]+)$/.exec(path);
-  const code = match?.[1];
-  return code === undefined || code.length <= 8
-    ? path
-    : `/sso/${code.slice(0, 4)}…(${code.length})`;
+  // Wherever it stands (`/sso/CODE/`, `//sso/CODE`): a path that missed the route still names it.
+  return path.replace(/(\/sso\/+)([^/]+)/g, (whole, prefix: string, code: string) =>
+    code.length <= 8 ? whole : `${prefix}${code.slice(0, 4)}…(${code.length})`,
+  );
 }
 
 /**

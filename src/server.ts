@@ -1,4 +1,5 @@
 // Reads the configuration, builds the app and listens. Nothing else.
+import type { ServerResponse } from 'node:http';
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -41,6 +42,18 @@ export async function startServer(
   const dropConnections = () => {
     if ('closeAllConnections' in server) server.closeAllConnections();
   };
+  // Requests in progress, so that a stop waits for them and for nothing else (a connection
+  // opened but never used, as browsers preconnect, is not one). One listener for all.
+  let inProgress = 0;
+  let draining = false;
+  function requestDone() {
+    inProgress -= 1;
+    if (draining && inProgress === 0) dropConnections();
+  }
+  server.on('request', (_request, response: ServerResponse) => {
+    inProgress += 1;
+    response.on('close', requestDone);
+  });
   const close = async (drainMs = 0) => {
     await new Promise<void>((resolve) => {
       // A keep-alive connection whose request finishes during the drain turns idle and would
@@ -55,8 +68,9 @@ export async function startServer(
         clearTimeout(cut);
         resolve();
       });
+      draining = true;
       closeIdle();
-      if (drainMs <= 0) dropConnections();
+      if (drainMs <= 0 || inProgress === 0) dropConnections();
     });
     // After the requests: a click still at the partner must not see its call aborted.
     await runtime.deps.broker.partner.close();

@@ -12,6 +12,7 @@ import {
   maskToken,
   maskUrl,
   type PartnerCheckInput,
+  redact,
   type Verdict,
 } from '../src/broker/conformance.ts';
 import { renderReport, runCheckPartner } from '../src/cli/check-partner.ts';
@@ -214,6 +215,10 @@ describe('checkPartner against the mock partner', () => {
     expect(retry?.verdict).toBe('warn');
     expect(retry?.summary).toContain('--fast skipped the 2 s of waits asked');
     expect(retry?.hint).toBe('Run without --fast to give the partner the waits it asked for.');
+    // Nothing skipped (retry 0): --fast changes nothing, the partner fails as it would anyway.
+    const noWait = await check(partner.autologinUrl({ scenario: 'always-retry', retry: 0 }));
+    expect(verdicts(noWait).retry).toBe('fail');
+    expect(noWait.ok).toBe(false);
   });
 
   it('fails waits beyond the 60 s budget', async () => {
@@ -447,6 +452,13 @@ describe('checkPartner against hand-written partners', () => {
 });
 
 describe('the report', () => {
+  it('masks a token also where JSON escapes it (a partner echoing it back as a value)', () => {
+    const token = 'Secret\\Token-"quoted"-123';
+    const shown = redact(`retry ${JSON.stringify(token)} and ${token}`, [token]);
+    expect(shown).not.toContain('Secret');
+    expect(shown).toBe(`retry "${maskToken(token)}" and ${maskToken(token)}`);
+  });
+
   it('masks tokens and sign-in codes', () => {
     expect(maskToken(TOKEN)).toBe(`TO…(${TOKEN.length} chars)`);
     expect(maskToken('short')).toBe('…(5 chars)');

@@ -7,6 +7,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startupFailure } from '../src/cli/serve.ts';
+import { loadConfig } from '../src/config.ts';
 import { BIN, runCli } from './helpers/cli.ts';
 
 let dataDir: string;
@@ -99,6 +101,29 @@ describe('linkbroker serve', () => {
     ]);
   });
 
+  it('demo: a data dir it cannot seed stops it with one line, the generated password shown', async () => {
+    await mkdir(join(dataDir, 'integration', 'links'), { recursive: true });
+    await writeFile(join(dataDir, 'integration', 'links', 'demo'), 'in the way');
+    const { code, stdout, stderr } = await run(['demo'], { PORT: '0' });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/root password \(generated, shown only once\): \S+/);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^linkbroker demo: cannot prepare the demo account in the data dir: /);
+  });
+
+  it('writes an IPv6 listen address in brackets, and leaves unknown failures alone', () => {
+    const config = loadConfig({ LINKBROKER_HOST: '::1', PORT: '4203' });
+    const inUse = Object.assign(new Error('listen EADDRINUSE'), {
+      code: 'EADDRINUSE',
+      syscall: 'listen',
+    });
+    expect(startupFailure(inUse, config)).toBe(
+      'linkbroker: cannot listen on [::1]:4203 (LINKBROKER_HOST, PORT): the address is already in use',
+    );
+    expect(startupFailure(new TypeError('a bug'), config)).toBeUndefined();
+  });
+
   it('prints where it listens and, when set, the public URL', async () => {
     const out = await serveOnce({ LINKBROKER_PUBLIC_URL: 'https://panel.example.com' });
     expect(out).toMatch(
@@ -111,6 +136,8 @@ describe('linkbroker serve', () => {
       const help = await run([command, '--help']);
       expect([command, help.code]).toEqual([command, 0]);
       expect(help.stdout).toContain(`usage: linkbroker ${command}`);
+      // --help wins wherever it stands.
+      expect((await run([command, 'extra', '--help'])).code).toBe(0);
       const refused = await run([command, '--port', '9999']);
       expect([command, refused.code]).toEqual([command, 2]);
       expect(refused.stderr.trim()).toBe(
@@ -205,6 +232,8 @@ describe('linkbroker whmapi1', () => {
       ],
       [['listaccts', '--verbose'], 'unknown option “--verbose”'],
       [['--output=json'], 'no function named'],
+      [['-x'], 'unknown option “-x”'],
+      [['-v', 'listaccts'], 'unknown option “-v”'],
     ] as const) {
       const refused = await run(['whmapi1', ...args]);
       expect(refused.code).toBe(2);

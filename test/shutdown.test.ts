@@ -1,6 +1,7 @@
 // Stopping the server: requests in progress finish (a click still at its partner gets its
 // answer, and no partner failure is logged for our own stop), up to the drain time; without a
 // drain they are cut at once.
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningMockPartner, startMockPartner } from '../mock-partner/index.ts';
 import { json, startTestServer, type TestServer } from './helpers/server.ts';
@@ -62,6 +63,17 @@ describe('stopping the server', () => {
     expect(outcomes).toEqual(['partner']);
     // No new request is taken meanwhile.
     await expect(fetchUrl(server)).rejects.toThrow();
+  });
+
+  it('does not wait for a connection that never sent a request', async () => {
+    const server = await startTestServer();
+    const { port } = new URL(server.url);
+    const idle = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => idle.once('connect', () => resolve()));
+    const started = Date.now();
+    await server.close(5_000);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    idle.destroy();
   });
 
   it('cuts what is still running when the drain time is over', async () => {

@@ -106,10 +106,11 @@ export function checkLatency(exchanges: Exchange[]): CheckResult {
     (e) => e.response.kind === 'transport-error' && e.response.code === 'timeout',
   );
   if (late) {
+    const others = timed.filter((e) => e !== late).map((e) => `${e.response.latencyMs} ms`);
     return {
       id,
       verdict: 'warn',
-      summary: `attempt ${attemptOf(late)} got no answer in time (${late.response.latencyMs} ms); the others: ${list}`,
+      summary: `attempt ${attemptOf(late)} got no answer in time (${late.response.latencyMs} ms)${others.length > 0 ? `; the others: ${others.join(', ')}` : ''}`,
       hint: 'Every attempt must answer quickly, later ones too: the user waits on each.',
     };
   }
@@ -254,11 +255,11 @@ export function checkRetry(
     };
   }
   const lastExchange = exchanges.at(-1);
-  if (lastExchange?.answer.kind === 'retry' && fast) {
-    // The waits were skipped: a partner that is ready after a set time never had that time.
-    const skippedMs = retries
-      .filter((e) => e.waitedMs !== undefined)
-      .reduce((sum, e) => sum + waitMsOf(e), 0);
+  // Waits --fast skipped: a partner that is ready after a set time never had that time.
+  const skippedMs = fast
+    ? retries.filter((e) => e.waitedMs !== undefined).reduce((sum, e) => sum + waitMsOf(e), 0)
+    : 0;
+  if (lastExchange?.answer.kind === 'retry' && skippedMs > 0) {
     return {
       id,
       verdict: 'warn',

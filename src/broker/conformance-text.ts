@@ -26,11 +26,19 @@ export function maskUrl(value: string): string {
   return `${url.origin}${path}${query ? `?${query}` : ''}`;
 }
 
-/** Replaces every secret in `text` (tokens shorter than 3 characters cannot be told apart). */
+/**
+ * Replaces every secret in `text`, as written and as JSON escapes it (a partner value shown as
+ * JSON holds a `\` or `"` of the token escaped). Tokens shorter than 3 characters cannot be told
+ * apart from other text.
+ */
 export function redact(text: string, secrets: string[]): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret.length >= 3) out = out.split(secret).join(maskToken(secret));
+    if (secret.length < 3) continue;
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    for (const form of escaped === secret ? [secret] : [secret, escaped]) {
+      out = out.split(form).join(maskToken(secret));
+    }
   }
   return out;
 }

@@ -33,7 +33,7 @@ import {
   type PartnerClient,
 } from './partner-client.ts';
 
-export { maskToken, maskUrl } from './conformance-text.ts';
+export { maskToken, maskUrl, redact } from './conformance-text.ts';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'skip';
 
@@ -214,8 +214,8 @@ function describeAttempt(e: Exchange, mask: (text: string) => string): AttemptRe
     latencyMs: response.latencyMs,
     answer: answer.kind,
   };
-  if (response.kind === 'answer') report.status = response.status;
-  else report.transportError = response.code;
+  if (response.status !== undefined) report.status = response.status;
+  if (response.kind === 'transport-error') report.transportError = response.code;
   if (e.view) {
     report.bodyBytes = e.view.bytes;
     report.body = e.view.shape;

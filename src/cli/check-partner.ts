@@ -188,7 +188,12 @@ export function renderReport(
   lines.push('Attempts');
   if (report.attempts.length === 0) lines.push('  none');
   for (const a of report.attempts) {
-    const status = a.status === undefined ? `no answer (${a.transportError})` : `HTTP ${a.status}`;
+    const status =
+      a.status === undefined
+        ? `no answer (${a.transportError})`
+        : a.transportError === undefined
+          ? `HTTP ${a.status}`
+          : `HTTP ${a.status}, then ${a.transportError}`;
     const body =
       a.bodyBytes === undefined
         ? ''

@@ -41,10 +41,21 @@ export async function runDemo(argv: string[]): Promise<number> {
   }
   const deps = running.runtime.deps;
   try {
-    const links = await seedDemo(deps, partner.url);
-    const loginUrl = await demoLoginUrl(deps);
-
+    // First: the root password, if this start generated (and so stored) one, is shown whatever
+    // happens to the demo account next.
     printBanner(running);
+    let links: Awaited<ReturnType<typeof seedDemo>>;
+    let loginUrl: string;
+    try {
+      links = await seedDemo(deps, partner.url);
+      loginUrl = await demoLoginUrl(deps);
+    } catch (error) {
+      console.error(
+        `linkbroker demo: cannot prepare the demo account in the data dir: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      await running.close();
+      return 1;
+    }
     if (runToken) {
       console.log(`  root API token (for this demo run only): ${runToken}`);
       console.log(

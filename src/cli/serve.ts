@@ -22,7 +22,7 @@ export function refuseArguments(
 ): number | undefined {
   const [first] = argv;
   if (first === undefined) return undefined;
-  if (argv.length === 1 && (first === '--help' || first === '-h')) {
+  if (argv.includes('--help') || argv.includes('-h')) {
     console.log(usage);
     return 0;
   }
@@ -58,7 +58,7 @@ export function startupFailure(error: unknown, config: Config): string | undefin
   const { code, syscall, path } = (error ?? {}) as NodeJS.ErrnoException;
   if (typeof code !== 'string') return undefined;
   if (syscall === 'listen' || syscall === 'getaddrinfo') {
-    const where = `${config.host}:${config.port}`;
+    const where = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
     return `linkbroker: cannot listen on ${where} (LINKBROKER_HOST, PORT): ${LISTEN_PROBLEMS[code] ?? code}`;
   }
   if (typeof path === 'string') {

@@ -32,7 +32,7 @@ export function parseWhmapi1Argv(argv: string[]): Whmapi1Command | string {
   let indent: number = OUTPUTS.jsonpretty;
   const rest: string[] = [];
   for (const arg of argv) {
-    if (!arg.startsWith('--')) {
+    if (!arg.startsWith('-')) {
       rest.push(arg);
       continue;
     }

@@ -12,14 +12,33 @@ function addParams(args: WhmArgs, params: URLSearchParams): void {
   });
 }
 
+// One JSON token after optional whitespace (the text is valid JSON: JSON.parse read it first).
+const JSON_TOKEN =
+  /\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|[{}[\]:,])/y;
+
 /**
- * A JSON number as WHM would read it, or undefined when JSON.parse may already have changed it:
- * beyond 2^53 a double no longer holds every integer (12345678901234567890 reads as
- * …567000), and an exponent form ("1e+21") is not what the client wrote either.
+ * The text of each number of a JSON object's own level, by key, as the client wrote it: a
+ * number becomes an argument string, and JSON.parse's double would change what was sent
+ * (12345678901234567890 reads as …567000, 0.0000001 prints as 1e-7). A repeated key keeps its
+ * last value, as JSON.parse does.
  */
-function exactNumberText(value: number): string | undefined {
-  const text = String(value);
-  return Math.abs(value) <= Number.MAX_SAFE_INTEGER && !/e/i.test(text) ? text : undefined;
+function numbersAsWritten(text: string): Map<string, string> {
+  const found = new Map<string, string>();
+  let depth = 0;
+  let key: string | undefined;
+  let isValue = false;
+  JSON_TOKEN.lastIndex = 0;
+  for (let match = JSON_TOKEN.exec(text); match; match = JSON_TOKEN.exec(text)) {
+    const token = match[1] as string;
+    if (token === '{' || token === '[') depth += 1;
+    else if (token === '}' || token === ']') depth -= 1;
+    else if (depth !== 1) continue;
+    else if (token === ':') isValue = true;
+    else if (token === ',') isValue = false;
+    else if (!isValue) key = JSON.parse(token) as string;
+    else if (key !== undefined && /^[-\d]/.test(token)) found.set(key, token);
+  }
+  return found;
 }
 
 function addJson(args: WhmArgs, text: string): void {
@@ -34,17 +53,13 @@ function addJson(args: WhmArgs, text: string): void {
       'The JSON request body must be an object of argument names to values.',
     );
   }
+  let numbers: Map<string, string> | undefined;
   for (const [key, value] of Object.entries(body)) {
     if (Object.hasOwn(args, key) || value === null) continue;
     if (typeof value === 'string') args[key] = value;
     else if (typeof value === 'number') {
-      const exact = exactNumberText(value);
-      if (exact === undefined) {
-        throw new ValidationError(
-          `The argument ${quote(key)} is a number too large or too small to read exactly from JSON; send it as a string.`,
-        );
-      }
-      args[key] = exact;
+      numbers ??= numbersAsWritten(text);
+      args[key] = numbers.get(key) ?? String(value);
     } else if (typeof value === 'boolean') args[key] = value ? '1' : '0';
     else throw new ValidationError(`The argument ${quote(key)} must be a string or a number.`);
   }

@@ -218,6 +218,12 @@ describe('mock partner request log', () => {
     expect(text).not.toContain(code);
     expect(text).toContain(`/sso/${code.slice(0, 4)}…(${code.length})`);
     expect(partner.requests.at(-1)?.path).toBe(`/sso/${code}`); // in process: untouched
+    // A path that missed the route (trailing or doubled slash) leaves the code live: shortened too.
+    for (const path of [`/sso/${code}/`, `//sso/${code}`]) {
+      await (await request(`${partner.url}${path}`)).body.dump();
+    }
+    const after = await (await request(`${partner.url}/_requests`)).body.text();
+    expect(after).not.toContain(code);
   });
 
   it('clears the log with DELETE /_requests (the same array, emptied)', async () => {
