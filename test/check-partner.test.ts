@@ -246,6 +246,11 @@ describe('checkPartner against the mock partner', () => {
     expect(failed?.verdict).toBe('fail');
     expect(failed?.hint).toBeTruthy();
     expect(report.checks.find((c) => c.id === 'endpoint')?.verdict).toBe('pass');
+    if (failing === 'body' && 'mb' in query) {
+      expect(report.checks.find((c) => c.id === 'http-answer')?.summary).toBe(
+        'HTTP 200 (body too large: see body) (1 attempt)',
+      );
+    }
   });
 
   it('fails a hanging partner promptly with a short timeout', async () => {

@@ -89,7 +89,12 @@ export function checkHttpAnswer(exchanges: Exchange[], timeoutMs: number): Check
           hint,
         };
   }
-  const statuses = [...new Set(exchanges.map((e) => describeResponse(e.response)))].join(', ');
+  // The status is this check's business; an oversized body is the body check's.
+  const status = (e: Exchange) =>
+    isTooLarge(e.response) && e.response.status !== undefined
+      ? `HTTP ${e.response.status} (body too large: see body)`
+      : describeResponse(e.response);
+  const statuses = [...new Set(exchanges.map(status))].join(', ');
   const n = exchanges.length;
   return { id, verdict: 'pass', summary: `${statuses} (${n} attempt${n === 1 ? '' : 's'})` };
 }
