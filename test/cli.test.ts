@@ -245,6 +245,23 @@ describe('linkbroker whmapi1', () => {
     expect(help.stdout).toContain('usage: linkbroker whmapi1');
   });
 
+  // Giving the data dir another owner takes root.
+  it.skipIf(process.getuid?.() !== 0)(
+    'warns when run as another user than the data dir’s owner',
+    async () => {
+      const { chown } = await import('node:fs/promises');
+      await chown(dataDir, 12345, 12345);
+      const { code, stdout, stderr } = await run(['whmapi1', 'listaccts']);
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout).metadata.result).toBe(1);
+      expect(stderr.trim()).toBe(
+        "linkbroker whmapi1: warning: running as uid 0, but the data dir belongs to uid 12345: what this creates may not be writable by the server; run it as the server's user.",
+      );
+      await chown(dataDir, 0, 0);
+      expect((await run(['whmapi1', 'listaccts'])).stderr).toBe('');
+    },
+  );
+
   it('refuses a data dir that does not exist rather than creating an empty one', async () => {
     const missing = join(dataDir, 'no-such-dir');
     const { code, stdout, stderr } = await run(['whmapi1', 'listaccts'], {

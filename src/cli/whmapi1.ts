@@ -1,6 +1,6 @@
 // `linkbroker whmapi1 FUNCTION key=value…`: runs a WHM API 1 function directly on the data dir,
 // without HTTP, and prints the JSON envelope — like cPanel's own whmapi1.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createFileSessionRecords } from '../accounts/session-files.ts';
 import { createSessions } from '../accounts/sessions.ts';
@@ -86,6 +86,14 @@ export async function runWhmapi1(argv: string[]): Promise<number> {
       `linkbroker whmapi1: there is no data dir at ${dataDir} (LINKBROKER_DATA_DIR): start the server once to create it, or set the variable to the server's.`,
     );
     return 1;
+  }
+  // Files it creates belong to whoever runs it: another user's would lock the server out.
+  const owner = statSync(dataDir).uid;
+  const uid = process.getuid?.();
+  if (uid !== undefined && uid !== owner) {
+    console.error(
+      `linkbroker whmapi1: warning: running as uid ${uid}, but the data dir belongs to uid ${owner}: what this creates may not be writable by the server; run it as the server's user.`,
+    );
   }
   const store = createFileStore({ dataDir, logger });
   let sessions: ReturnType<typeof createSessions>;
