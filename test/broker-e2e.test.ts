@@ -231,6 +231,31 @@ describe('fetch_url failures answer result.status 0 with a clear error', () => {
     expect(answer).toEqual(failure(/apiversion=3/, { apiversion: 2 }));
   });
 
+  it('a bad api.version or an unreadable body, still in the bridge’s shape', async () => {
+    const query = new URLSearchParams({
+      cpanel_jsonapi_user: USER,
+      cpanel_jsonapi_module: 'Integration',
+      cpanel_jsonapi_func: 'fetch_url',
+      cpanel_jsonapi_apiversion: '3',
+      app: 'x',
+    });
+    const version = await call(server, `/json-api/cpanel?${query}&api.version=2`, {
+      headers: AUTH,
+    });
+    expect(version).toEqual(failure(/^The “api\.version” parameter must be 1/));
+    for (const [type, body, reason] of [
+      ['application/json', '[1]', /^The JSON request body must be an object/],
+      ['text/plain', 'x', /^The request body type “text\/plain” is not supported/],
+    ] as const) {
+      const answer = await call(server, `/json-api/cpanel?${query}`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': type },
+        body,
+      });
+      expect(answer.result).toEqual(failure(reason).result);
+    }
+  });
+
   it('refuses the bridge without root credentials', async () => {
     const res = await fetch(
       `${server.url}/json-api/cpanel?cpanel_jsonapi_user=alice&cpanel_jsonapi_module=Integration&cpanel_jsonapi_func=fetch_url&cpanel_jsonapi_apiversion=3&app=x`,

@@ -14,6 +14,7 @@ import { createRuntime } from '../src/runtime.ts';
 import { uapiFunctions } from '../src/uapi/registry.ts';
 import { createApiDocsRoutes } from '../src/ui/api-docs-routes.tsx';
 import { whmFunctions } from '../src/whm/functions/index.ts';
+import { parseListArgs } from '../src/whm/list-args.ts';
 import {
   buildOpenApi,
   type JsonSchema,
@@ -214,6 +215,36 @@ describe('the document lists every function with every parameter its schema vali
         ) as OpenApiParameter,
       );
       expect(field.schema.enum).toEqual(fn.list.fields);
+    }
+  });
+
+  it('documents the chunk numbers by the rule the server applies (0 refused)', () => {
+    const parameters = doc.paths['/json-api/listaccts']?.get.parameters.map(resolveParameter);
+    for (const name of ['api.chunk.size', 'api.chunk.select']) {
+      const schema = parameters?.find((p) => p.name === name)?.schema;
+      const pattern = new RegExp(String(schema?.pattern));
+      for (const value of [
+        '0',
+        '000',
+        '1',
+        '01',
+        '15',
+        '999999999999999',
+        '1000000000000000',
+        '-1',
+        'x',
+      ]) {
+        let accepted = true;
+        try {
+          parseListArgs(
+            { 'api.chunk.enable': '1', [name]: value },
+            { key: 'acct', fields: ['user'] },
+          );
+        } catch {
+          accepted = false;
+        }
+        expect([name, value, pattern.test(value)]).toEqual([name, value, accepted]);
+      }
     }
   });
 

@@ -38,7 +38,8 @@ export function checkHttpUrl(value: unknown): string | undefined {
 /** The parsed URL when `value` follows the rule, else the reason (see checkHttpUrl). */
 function parseHttpUrl(value: unknown): URL | string {
   if (typeof value !== 'string') return 'must be a string';
-  if (value.length > MAX_URL_LENGTH) {
+  // Characters as a person counts them (code points), like every other length rule.
+  if (value.length > MAX_URL_LENGTH && [...value].length > MAX_URL_LENGTH) {
     return `may be at most ${MAX_URL_LENGTH} characters long`;
   }
   if (FORBIDDEN_CHARACTERS.test(value)) {

@@ -176,10 +176,14 @@ function exampleValue(schema: JsonSchema): string {
   return 'VALUE';
 }
 
-/** The parameters a minimal call sends: the required ones and the first of any "one of". */
+/**
+ * The parameters an example call sends: the required ones and those of a "one of" group (for a
+ * link: the partner's URL and the fallback, so the example click ends somewhere even when the
+ * example partner does not answer).
+ */
 function exampleArgs(parameters: OpenApiParameter[], oneOf: string[]): [string, string][] {
   return parameters
-    .filter((p) => p.required || p.name === oneOf[0])
+    .filter((p) => p.required || oneOf.includes(p.name))
     .map((p) => [p.name, exampleValue(p.schema)]);
 }
 
@@ -324,6 +328,9 @@ function Properties(props: {
   const rows: Child[] = [];
   for (const [name, value] of Object.entries(properties)) {
     const schema = resolve<JsonSchema>(props.doc, value) ?? {};
+    // A reference may carry its own description beside $ref; it wins over the target's.
+    const described = (value as { description?: unknown }).description;
+    const description = typeof described === 'string' ? described : schema.description;
     const key = `${props.prefix ?? ''}${name}`;
     const choices = Array.isArray(schema.enum)
       ? ` (${schema.enum.join(' or ')})`
@@ -335,7 +342,7 @@ function Properties(props: {
         <td>
           <code>{key}</code>
         </td>
-        <td>{`${typeof schema.description === 'string' ? schema.description : ''}${choices}`}</td>
+        <td>{`${typeof description === 'string' ? description : ''}${choices}`}</td>
       </tr>,
     );
     if (schema.properties && !isRef(value)) {

@@ -105,6 +105,8 @@ function queryParameters(schema: JsonSchema): OpenApiParameter[] {
 }
 
 const FLAG = { type: 'string', enum: ['0', '1'] };
+/** A whole number of at least 1, up to 15 digits (leading zeros allowed), as integerString reads it. */
+const WHOLE_FROM_1 = '^(?=[0-9]{1,15}$)0*[1-9][0-9]*$';
 
 /**
  * The generic list arguments (SPEC §2), by component name. `'field'` arguments name a field of
@@ -131,7 +133,7 @@ const LIST_PARAMETERS: Record<string, [string, string, JsonSchema | 'field']> = 
   SortAMethod: [
     'api.sort.a.method',
     'How key a compares (default lexicographic).',
-    { type: 'string', enum: [...SORT_METHODS], default: 'lexicographic' },
+    { type: 'string', enum: [...SORT_METHODS, 'ipv_4'], default: 'lexicographic' },
   ],
   SortAReverse: ['api.sort.a.reverse', 'Reverse key a.', FLAG],
   SortVerbose: ['api.sort.verbose', 'Report the sort keys in metadata.sort.', FLAG],
@@ -139,7 +141,7 @@ const LIST_PARAMETERS: Record<string, [string, string, JsonSchema | 'field']> = 
   ChunkSize: [
     'api.chunk.size',
     `Records per page (default ${DEFAULT_CHUNK_SIZE}).`,
-    { type: 'string', pattern: '^[0-9]{1,15}$', default: String(DEFAULT_CHUNK_SIZE) },
+    { type: 'string', pattern: WHOLE_FROM_1, default: String(DEFAULT_CHUNK_SIZE) },
   ],
   ChunkStart: [
     'api.chunk.start',
@@ -149,7 +151,7 @@ const LIST_PARAMETERS: Record<string, [string, string, JsonSchema | 'field']> = 
   ChunkSelect: [
     'api.chunk.select',
     'Page number (wins over start).',
-    { type: 'string', pattern: '^[0-9]{1,15}$' },
+    { type: 'string', pattern: WHOLE_FROM_1 },
   ],
   ChunkVerbose: ['api.chunk.verbose', 'Report the page in metadata.chunk.', FLAG],
 };

@@ -153,7 +153,9 @@ export async function runWhmFunction(
     const listed = applyListPlan(plan, fn.list, data);
     return success(name, listed.data, { ...metadata, ...listed.metadata });
   } catch (error) {
-    if (isPublicError(error)) return failure(name, error.message);
+    if (isPublicError(error)) {
+      return fn.refuse ? fn.refuse(error.message, args) : failure(name, error.message);
+    }
     const id = requestId ?? randomUUID();
     deps.logger.error('whm function failed', {
       requestId: id,

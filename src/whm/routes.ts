@@ -70,7 +70,9 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
         );
       }
       if (!(error instanceof ValidationError)) throw error;
-      envelope = failure(command, error.message);
+      // An unreadable body: answered in the function's own shape (the cPanel bridge's too).
+      const refuse = deps.functions.get(command)?.refuse;
+      envelope = refuse ? refuse(error.message, {}) : failure(command, error.message);
     }
     return c.json(envelope);
   });

@@ -64,6 +64,12 @@ describe('isSafeRedirectUrl', () => {
     expect(checkHttpUrl(base + 'a'.repeat(2049 - base.length))).toBe(
       'may be at most 2048 characters long',
     );
+    // Characters as a person counts them (code points), as the API reference's maxLength does:
+    // 2048 emoji are 4096 UTF-16 units.
+    const emoji = base + '😀'.repeat(2048 - base.length);
+    expect(emoji.length).toBeGreaterThan(2048);
+    expect(checkHttpUrl(emoji)).toBeUndefined();
+    expect(checkHttpUrl(`${emoji}😀`)).toBe('may be at most 2048 characters long');
   });
 
   it('forbids exactly the controls, space, backslash and what \\s matches, in every plane', () => {
