@@ -521,6 +521,11 @@ describe('/openapi.json and /docs/api', () => {
     expect(html).toContain('^(?!group_)[A-Za-z0-9_-]{1,64}$');
     expect(html).toContain('id="list-arguments"');
     expect(html).toContain('--data-urlencode app=WHMCS_billing');
+    // The example link has its fallback too, so the example fetch_url call ends somewhere.
+    const create = html.slice(html.indexOf('id="create_integration_link"'));
+    const example = create.slice(create.indexOf('curl'), create.indexOf('</pre>'));
+    expect(example).toContain('--data-urlencode autologin_token_url=');
+    expect(example).toContain('--data-urlencode url=');
   });
 
   it('escapes every text it shows', async () => {
