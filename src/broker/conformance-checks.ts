@@ -15,7 +15,7 @@ import {
   waitMsOf,
 } from './conformance-launch.ts';
 import { describeProbe, type Probe } from './conformance-probe.ts';
-import { describeResponse, describeRetry, maskUrl, quoted, showJson } from './conformance-text.ts';
+import { describeResponse, describeRetry, maskUrl, showJson } from './conformance-text.ts';
 import { MAX_WAIT_SECONDS, waitSeconds } from './partner-answer.ts';
 import {
   DEFAULT_ATTEMPT_TIMEOUT_MS,
@@ -153,7 +153,7 @@ export function checkBody(exchanges: Exchange[], mask: (text: string) => string)
       view.shape === 'empty'
         ? 'an empty body'
         : view.shape === 'invalid'
-          ? `not JSON: ${quoted(text, 60, mask)}`
+          ? `not JSON: ${showJson(text, 62, mask)}`
           : `JSON ${view.shape === 'array' ? 'array' : 'value'}, not an object`;
     return {
       id,
@@ -197,7 +197,7 @@ export function checkRedirectUrl(
     return {
       id,
       verdict: 'fail',
-      summary: `unsafe: ${quoted(String(raw), 60, mask)} ${problem}`,
+      summary: `unsafe: ${showJson(String(raw), 62, mask)} ${problem}`,
       hint: 'Return an absolute https URL on your own site; the broker refuses javascript:, data:, relative URLs and control characters.',
     };
   }

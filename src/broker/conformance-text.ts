@@ -54,14 +54,9 @@ export function clip(text: string, max: number): string {
 }
 
 /**
- * Partner text as a quoted string, masked first, escaped once (JSON's escapes: a CR shows as
- * \r, not as a control character or a doubly escaped one), then clipped.
+ * A partner-sent value as clipped JSON text ("null" when JSON has no text for it): escaped once
+ * (a CR shows as \r), secrets masked in their JSON-escaped form too (see redact).
  */
-export function quoted(text: string, max: number, mask: (text: string) => string): string {
-  return clip(JSON.stringify(mask(text)), max + 2);
-}
-
-/** A partner-sent value as clipped JSON text ("null" when JSON has no text for it). */
 export function showJson(
   value: unknown,
   max: number,
