@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, open, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
-import { type Comparison, compare } from './harness.ts';
+import { benchTiming, type Comparison, compare } from './harness.ts';
 import { AUTH, BENCH_TOKEN, post, startBare, startLinkbroker } from './servers.ts';
 
 const TOKEN = 'bench-link-token-9f8e7d6c5b4a';
@@ -148,9 +148,7 @@ export async function runCreateBench(quick = false): Promise<Comparison[]> {
     'api.version=1&username=bench&domain=bench.example.com',
     AUTH,
   );
-  const timing = quick
-    ? { roundMs: 400, rounds: 4, warmupMs: 200 }
-    : { roundMs: 1000, rounds: 10, warmupMs: 1000 };
+  const timing = benchTiming(quick);
   const results: Comparison[] = [];
   for (const concurrency of [1, 16]) {
     results.push(

@@ -37,6 +37,24 @@ export async function measure(
   };
 }
 
+export interface Timing {
+  roundMs: number;
+  rounds: number;
+  warmupMs: number;
+}
+
+/**
+ * Round timing for the API benchmarks: 10 rounds of 1 s, or 4 short ones with BENCH_QUICK=1;
+ * BENCH_ROUNDS=N asks for N rounds (more rounds narrow the median when the machine is noisy).
+ */
+export function benchTiming(quick: boolean): Timing {
+  const timing = quick
+    ? { roundMs: 400, rounds: 4, warmupMs: 200 }
+    : { roundMs: 1000, rounds: 10, warmupMs: 1000 };
+  const rounds = Number(process.env.BENCH_ROUNDS);
+  return Number.isInteger(rounds) && rounds > 0 ? { ...timing, rounds } : timing;
+}
+
 export interface Comparison {
   name: string;
   /** What the subject is, in the report: linkbroker, or a floor route. */
