@@ -10,7 +10,11 @@ export function pathWithoutCpsess(request: Request): string {
   return getPath(request).replace(PREFIX, '');
 }
 
-/** The `/cpsessNNN` prefix of a URL, if it has one. */
-export function cpsessPrefix(url: string): string | undefined {
-  return PREFIX.exec(new URL(url).pathname)?.[0];
+/**
+ * The `/cpsessNNN` prefix of the request's path, if it has one, read from the same decoded path
+ * the app routes on: a prefix spelled with percent escapes (`/cpsess%30…`, `/%63psess…`) is
+ * routed without it, so it must be checked too.
+ */
+export function cpsessPrefix(request: Request): string | undefined {
+  return PREFIX.exec(getPath(request))?.[0];
 }

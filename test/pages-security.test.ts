@@ -559,6 +559,22 @@ describe('the click path', () => {
       cookie,
     });
     expect(uapi.status).toBe(200);
+    // The status its GET would start with: no session, a bad app name, no such link.
+    const heads = {
+      '/integration/index.html?app=instant': 401,
+      '/execute/Integration/fetch_url?app=instant': 401,
+    };
+    for (const [path, status] of Object.entries(heads)) {
+      expect((await call(path, { method: 'HEAD' })).status).toBe(status);
+    }
+    const withCookie = {
+      '/integration/index.html?app=%3Cx': 400,
+      '/integration/index.html?app=nosuch': 404,
+      '/cpsess0000000001/execute/Integration/fetch_url?app=instant': 403,
+    };
+    for (const [path, status] of Object.entries(withCookie)) {
+      expect((await call(path, { method: 'HEAD', cookie })).status).toBe(status);
+    }
     expect(partner.requests.length).toBe(before);
     // The GET after it does reach the partner.
     expect((await launch('instant', cookie)).status).toBe(302);
@@ -773,6 +789,15 @@ describe('UAPI over the session', () => {
       cookie,
     });
     expect(bad.status).toBe(403);
+    // The app routes on the decoded path, so a prefix spelled with escapes is checked too.
+    for (const spelled of ['/cpsess%300000000001', '/%63psess0000000001']) {
+      const escaped = await call(`${spelled}/execute/Integration/fetch_url?app=instant`, {
+        cookie,
+      });
+      expect(escaped.status).toBe(403);
+    }
+    const ownEscaped = `/%63${token?.slice(2)}/execute/Integration/fetch_url?app=instant`;
+    expect(JSON.parse((await call(ownEscaped, { cookie })).body).status).toBe(1);
   });
 });
 

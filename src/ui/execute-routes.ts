@@ -12,13 +12,11 @@ export function createExecuteRoutes(deps: PageDeps): Hono<PageEnv> {
   const routes = new Hono<PageEnv>();
 
   routes.on(['GET', 'POST'], '/execute/:module/:func', async (c) => {
-    // Hono answers HEAD with the GET handler: a HEAD must not run the broker.
-    if (c.req.method === 'HEAD') return c.body(null, 200);
     const session = c.get('session');
     if (!session) {
       return c.json(uapiFailure('You must log in to use this API (no valid session).'), 401);
     }
-    const cpsess = cpsessPrefix(c.req.url);
+    const cpsess = cpsessPrefix(c.req.raw);
     if (cpsess !== undefined && cpsess !== session.securityToken) {
       return c.json(uapiFailure('The security token in the URL does not match your session.'), 403);
     }
@@ -26,6 +24,9 @@ export function createExecuteRoutes(deps: PageDeps): Hono<PageEnv> {
     if (isCrossSite(c)) {
       return c.json(uapiFailure('Requests started by another website are refused.'), 403);
     }
+    // Hono answers HEAD with the GET handler: a HEAD gets the checks' status but must not run
+    // the broker.
+    if (c.req.method === 'HEAD') return c.body(null, 200);
     const args: Record<string, string> = {};
     const collect = (params: URLSearchParams) => {
       for (const [key, value] of params) if (!Object.hasOwn(args, key)) args[key] = value;

@@ -172,26 +172,26 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
   const routes = new Hono<PageEnv>();
 
   routes.get(LAUNCH_ROUTE, async (c) => {
-    // A HEAD (link previews, prefetchers) must not spend a partner call.
-    if (c.req.method === 'HEAD') {
-      pageNonce(c);
-      return c.body(null, 200);
-    }
+    // A HEAD (link previews, prefetchers) gets the status its GET would start with, but never
+    // spends a partner call and is no click to log.
+    const head = c.req.method === 'HEAD';
     await loadSession(c, deps);
     const session = c.get('session');
     if (!session) {
-      logAnswered(deps, { outcome: 'refused', reason: 'no-session', status: 401 });
+      if (!head) logAnswered(deps, { outcome: 'refused', reason: 'no-session', status: 401 });
       return sendPage(c, <LoginRequiredPage nonce={pageNonce(c)} />, 401);
     }
 
     const parsed = appParam.safeParse(c.req.query('app'));
     if (!parsed.success) {
-      logAnswered(deps, {
-        outcome: 'refused',
-        reason: 'invalid-app',
-        user: session.user,
-        status: 400,
-      });
+      if (!head) {
+        logAnswered(deps, {
+          outcome: 'refused',
+          reason: 'invalid-app',
+          user: session.user,
+          status: 400,
+        });
+      }
       return sendPage(
         c,
         <LaunchProblemPage nonce={pageNonce(c)} heading="This link is not valid">
@@ -202,6 +202,11 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
     }
     const app = parsed.data;
     const { user } = session;
+    if (head) {
+      if (!(await deps.store.getLink(user, app))) return noSuchLink(c, app);
+      pageNonce(c);
+      return c.body(null, 200);
+    }
 
     if (isCrossSite(c)) {
       const link = await deps.store.getLink(user, app);
