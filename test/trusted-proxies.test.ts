@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAddress } from '../src/client-address.ts';
+import { loadConfig } from '../src/config.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
 const PROXY = '127.0.0.5';
@@ -88,6 +89,21 @@ describe('clientAddress', () => {
       '203.0.113.7',
     );
     expect(clientAddress(context('2001:db8::1'), [])).toBe('2001:db8::1');
+  });
+
+  it('compares IPv6 addresses in one spelling, however the proxy list or a hop writes them', () => {
+    const { trustedProxies: proxies } = loadConfig({
+      LINKBROKER_TRUSTED_PROXIES: '2001:DB8::1, 2001:0db8:0:0:0:0:0:2, 0:0:0:0:0:ffff:a00:3',
+    });
+    expect(proxies).toEqual(['2001:db8::1', '2001:db8::2', '10.0.0.3']);
+    for (const socket of ['2001:db8::1', '2001:db8::2', '10.0.0.3']) {
+      expect(clientAddress(context(socket, '203.0.113.7'), proxies)).toBe('203.0.113.7');
+    }
+    // A hop written in another spelling is the same address, for the throttle too.
+    expect(clientAddress(context('2001:db8::1', '2001:DB8:0::9, 2001:0db8::2'), proxies)).toBe(
+      '2001:db8::9',
+    );
+    expect(clientAddress(context('fe80::1%eth0'), [])).toBe('fe80::1%eth0');
   });
 
   it('falls back to the socket when every forwarded entry is a trusted proxy or none is given', () => {
