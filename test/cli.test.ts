@@ -2,7 +2,7 @@
 // configuration refused in one line) and `whmapi1` on the data dir without HTTP.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -204,6 +204,44 @@ describe('linkbroker whmapi1', () => {
     expect(JSON.parse(listed.stdout).data.acct).toEqual([
       { user: 'alice', domain: 'alice.example.com' },
     ]);
+  });
+
+  it('reads values URI-encoded, as cPanel’s command and an HTTP form do', async () => {
+    await run(['whmapi1', 'createacct', 'username=dora', 'domain=dora.example.com']);
+    const link = await run([
+      'whmapi1',
+      'create_integration_link',
+      'user=dora',
+      'app=encoded',
+      'implements=billing',
+      'label=A%20B+C & 100%',
+      'subscriber_unique_id=1',
+      'token=p%2Bq',
+      'url=https%3A%2F%2Fbilling.example.com%2F',
+    ]);
+    expect(link.code).toBe(0);
+    const dir = join(dataDir, 'integration', 'links', 'dora');
+    const userconfig = JSON.parse(await readFile(join(dir, 'encoded.userconfig'), 'utf8'));
+    expect(userconfig).toMatchObject({
+      label: 'A B C & 100%',
+      url: 'https://billing.example.com/',
+    });
+    const admin = JSON.parse(await readFile(join(dir, 'encoded.adminconfig'), 'utf8'));
+    expect(admin.token).toBe('p+q');
+  });
+
+  it('answers an unknown function without creating anything in the data dir', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'linkbroker-cli-empty-'));
+    const { code, stdout } = await run(['whmapi1', 'nosuch_function'], {
+      LINKBROKER_DATA_DIR: empty,
+    });
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).metadata).toMatchObject({
+      command: 'nosuch_function',
+      result: 0,
+      reason: 'Unknown app (“nosuch_function”) requested for this version (1) of the API.',
+    });
+    expect(await readdir(empty)).toEqual([]);
   });
 
   it('exits 1 with the failure envelope when result is 0, and 2 on malformed arguments', async () => {

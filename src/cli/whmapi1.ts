@@ -2,14 +2,16 @@
 // without HTTP, and prints the JSON envelope — like cPanel's own whmapi1.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { unescape } from 'node:querystring';
 import { createFileSessionRecords } from '../accounts/session-files.ts';
 import { createSessions } from '../accounts/sessions.ts';
 import { createLogger } from '../log.ts';
 import { createBroker, defaultPublicUrl } from '../runtime.ts';
 import { createFileStore } from '../store/file-store.ts';
 import type { WhmArgs } from '../whm/args.ts';
+import { failure } from '../whm/envelope.ts';
 import { whmFunctions } from '../whm/functions/index.ts';
-import { answerSucceeded, runWhmFunction } from '../whm/registry.ts';
+import { answerSucceeded, runWhmFunction, unknownFunctionReason } from '../whm/registry.ts';
 import { configOrExit, startupFailure } from './serve.ts';
 
 const USAGE = `usage: linkbroker whmapi1 [--output=json|jsonpretty] FUNCTION [key=value…]
@@ -48,13 +50,20 @@ export function parseWhmapi1Argv(argv: string[]): Whmapi1Command | string {
   return { name, pairs, indent };
 }
 
+/**
+ * A key or value as cPanel's command reads it: URI-encoded like a form field (`%20` or `+` for a
+ * space, `%2B` for a plus), so a call means what the same pair means over HTTP. A `%` that
+ * starts no escape stays as written; a whole argument is one pair, so a bare `&` needs no escape.
+ */
+const decodePart = (part: string) => unescape(part.replaceAll('+', ' '));
+
 export function parseKeyValues(pairs: string[]): WhmArgs | string {
   const args: WhmArgs = Object.create(null);
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) return `argument “${pair}” is not of the form key=value`;
-    const key = pair.slice(0, eq);
-    if (!Object.hasOwn(args, key)) args[key] = pair.slice(eq + 1);
+    const key = decodePart(pair.slice(0, eq));
+    if (!Object.hasOwn(args, key)) args[key] = decodePart(pair.slice(eq + 1));
   }
   return args;
 }
@@ -74,6 +83,13 @@ export async function runWhmapi1(argv: string[]): Promise<number> {
   if (typeof args === 'string') {
     console.error(`linkbroker whmapi1: ${args}`);
     return 2;
+  }
+  // An unknown function is answered before the data dir is opened: a failed call creates nothing.
+  if (!whmFunctions.has(name)) {
+    console.log(
+      JSON.stringify(failure(name, unknownFunctionReason(name)), null, indent || undefined),
+    );
+    return 1;
   }
   const config = configOrExit();
   if (!config) return 1;
