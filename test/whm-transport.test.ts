@@ -88,6 +88,19 @@ describe('encodings', () => {
       ['{nope', 'The request body is not valid JSON.'],
       ['[1,2]', 'The JSON request body must be an object of argument names to values.'],
       ['{"username":{"a":1}}', 'The argument “username” must be a string or a number.'],
+      [
+        '{"username":"a\\ud800b"}',
+        'The argument “username” must be valid Unicode text: it has half of a surrogate pair.',
+      ],
+      [
+        '{"username":"x","domain":"\\udc00"}',
+        'The argument “domain” must be valid Unicode text: it has half of a surrogate pair.',
+      ],
+      // A whole pair is one character (here 😀), so it passes to the parameter rules.
+      [
+        '{"username":"a\\ud83d\\ude00"}',
+        'The “username” parameter must start with a lowercase letter and contain only lowercase letters and digits.',
+      ],
     ] as const) {
       const res = await fetch(`${server.url}/json-api/createacct`, {
         method: 'POST',

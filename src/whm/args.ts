@@ -41,6 +41,9 @@ function numbersAsWritten(text: string): Map<string, string> {
   return found;
 }
 
+/** A UTF-16 surrogate not paired with its other half (in Unicode mode a pair is one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 function addJson(args: WhmArgs, text: string): void {
   let body: unknown;
   try {
@@ -56,8 +59,16 @@ function addJson(args: WhmArgs, text: string): void {
   let numbers: Map<string, string> | undefined;
   for (const [key, value] of Object.entries(body)) {
     if (Object.hasOwn(args, key) || value === null) continue;
-    if (typeof value === 'string') args[key] = value;
-    else if (typeof value === 'number') {
+    if (typeof value === 'string') {
+      // JSON can spell half of a surrogate pair (`"\ud800"`), which no text is: it would reach
+      // a partner as U+FFFD, a token other than the one stored.
+      if (LONE_SURROGATE.test(value)) {
+        throw new ValidationError(
+          `The argument ${quote(key)} must be valid Unicode text: it has half of a surrogate pair.`,
+        );
+      }
+      args[key] = value;
+    } else if (typeof value === 'number') {
       numbers ??= numbersAsWritten(text);
       args[key] = numbers.get(key) ?? String(value);
     } else if (typeof value === 'boolean') args[key] = value ? '1' : '0';
