@@ -90,7 +90,12 @@ export function integerString(name: string, min = Number.MIN_SAFE_INTEGER) {
     min > Number.MIN_SAFE_INTEGER
       ? `${q(name)} must be a whole number of at least ${min}.`
       : `${q(name)} must be an integer.`;
-  return ruled(name, [[(v) => /^-?\d{1,15}$/.test(v) && Number(v) >= min, rule]])
+  return ruled(name, [
+    [(v) => /^-?\d+$/.test(v), rule],
+    // Beyond 15 digits a double no longer holds every integer: the value would change.
+    [(v) => /^-?\d{1,15}$/.test(v), `${q(name)} may have at most 15 digits.`],
+    [(v) => Number(v) >= min, rule],
+  ])
     .meta({
       description:
         min > Number.MIN_SAFE_INTEGER

@@ -290,6 +290,11 @@ describe('create_integration_link', () => {
     ['hide bad', { hide: '2' }, 'The “hide” parameter must be 0 or 1.'],
     ['order not a number', { order: 'abc' }, 'The “order” parameter must be an integer.'],
     ['order fraction', { order: '1.5' }, 'The “order” parameter must be an integer.'],
+    [
+      'order of 16 digits',
+      { order: '1000000000000000' },
+      'The “order” parameter may have at most 15 digits.',
+    ],
   ];
 
   it.each(cases)('refuses %s with its reason and writes nothing', async (_name, change, reason) => {

@@ -265,6 +265,18 @@ describe('chunk', () => {
       { start: 1, size: 50, records: 250, current: 1, chunks: 5 },
     ],
     [
+      'a start of 16 digits is past the end too, and starts at 1',
+      { 'api.chunk.start': '1000000000000000', 'api.chunk.size': '50' },
+      [1, 50],
+      { start: 1, size: 50, records: 250, current: 1, chunks: 5 },
+    ],
+    [
+      'a start of -16 digits starts at 1',
+      { 'api.chunk.start': '-1000000000000000', 'api.chunk.size': '50' },
+      [1, 50],
+      { start: 1, size: 50, records: 250, current: 1, chunks: 5 },
+    ],
+    [
       'select=N is page N',
       { 'api.chunk.select': '3', 'api.chunk.size': '40' },
       [81, 120],
@@ -445,6 +457,11 @@ describe('malformed list arguments: result 0 with a reason naming the argument',
       'non-numeric chunk start',
       { 'api.chunk.enable': '1', 'api.chunk.start': 'first' },
       'The “api.chunk.start” parameter must be an integer.',
+    ],
+    [
+      'chunk size of 16 digits',
+      { 'api.chunk.enable': '1', 'api.chunk.size': '1000000000000000' },
+      'The “api.chunk.size” parameter may have at most 15 digits.',
     ],
     [
       'chunk select 0',

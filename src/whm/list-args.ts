@@ -78,6 +78,9 @@ const CHUNK_RULES = {
 function chunkNumber(args: WhmArgs, name: keyof typeof CHUNK_RULES): number | undefined {
   const value = args[name];
   if (value === undefined) return undefined;
+  // A start of any length is a start: one past the end, or at most 0, means record 1 (SPEC §2).
+  if (name === 'api.chunk.start' && /^-?\d{16,}$/.test(value))
+    return value.startsWith('-') ? 0 : Infinity;
   return Number(parseParams(CHUNK_RULES[name], value));
 }
 
