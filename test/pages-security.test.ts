@@ -193,7 +193,9 @@ describe('create_user_session', () => {
     expect(nobody.metadata.reason).toBe('You do not have a user named “nobody1”.');
     const noApp = await whm('create_user_session', { user: 'alice', app: 'secret' });
     expect(noApp.metadata.result).toBe(0);
-    expect(noApp.metadata.reason).toContain('“secret”');
+    expect(noApp.metadata.reason).toBe(
+      'The “app” parameter must name an integration link of the user “alice”; there is no link “secret”.',
+    );
   });
 
   it('stores only digests: session files are 0600 in a 0700 directory and hold no secret', async () => {

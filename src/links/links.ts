@@ -45,7 +45,8 @@ export async function listLinks(store: Store, params: UserParams): Promise<{ app
   return (await store.listLinks(user)).map((app) => ({ app }));
 }
 
-function noSuchLink(user: string, app: string): NotFoundError {
+/** The reason for an `app` parameter that names no link of the user. */
+export function noSuchLink(user: string, app: string): NotFoundError {
   return new NotFoundError(
     `${q('app')} must name an integration link of the user ${quote(user)}; there is no link ${quote(app)}.`,
   );

@@ -2,7 +2,7 @@
 // valid for 300 s, optionally going straight into the launch of one of the user's links.
 import { z } from 'zod';
 import { noSuchAccount, serviceParam, userParam } from '../../accounts/accounts.ts';
-import { NotFoundError, quote } from '../../errors.ts';
+import { noSuchLink } from '../../links/links.ts';
 import { appParam } from '../../links/schema.ts';
 import { about, str } from '../../rules.ts';
 import { defineWhmFunction } from '../registry.ts';
@@ -35,11 +35,7 @@ export default defineWhmFunction(
     params: createSessionParams,
   },
   async ({ user, service, app }, deps) => {
-    if (app !== undefined && !(await deps.store.getLink(user, app))) {
-      throw new NotFoundError(
-        `There is no integration link ${quote(app)} for the user ${quote(user)}.`,
-      );
-    }
+    if (app !== undefined && !(await deps.store.getLink(user, app))) throw noSuchLink(user, app);
     // The login belongs to this account, not to whichever account later has the name.
     const account = await deps.store.getAccount(user);
     if (!account) throw noSuchAccount(user);
