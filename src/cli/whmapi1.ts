@@ -2,7 +2,7 @@
 // without HTTP, and prints the JSON envelope — like cPanel's own whmapi1.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { unescape } from 'node:querystring';
+import { unescape as unescapeUri } from 'node:querystring';
 import { createFileSessionRecords } from '../accounts/session-files.ts';
 import { createSessions } from '../accounts/sessions.ts';
 import { createLogger } from '../log.ts';
@@ -55,7 +55,7 @@ export function parseWhmapi1Argv(argv: string[]): Whmapi1Command | string {
  * space, `%2B` for a plus), so a call means what the same pair means over HTTP. A `%` that
  * starts no escape stays as written; a whole argument is one pair, so a bare `&` needs no escape.
  */
-const decodePart = (part: string) => unescape(part.replaceAll('+', ' '));
+const decodePart = (part: string) => unescapeUri(part.replaceAll('+', ' '));
 
 export function parseKeyValues(pairs: string[]): WhmArgs | string {
   const args: WhmArgs = Object.create(null);
