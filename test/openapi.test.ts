@@ -175,6 +175,15 @@ describe('the document lists every function with every parameter its schema vali
     }
   });
 
+  it('removeacct: the body takes user or WHM’s own username, either one', () => {
+    const body = pointer(doc, '#/components/schemas/removeacct_params') as JsonSchema;
+    expect(body.anyOf).toEqual([{ required: ['user'] }, { required: ['username'] }]);
+    expect(body.required).toBeUndefined();
+    const properties = body.properties as Record<string, JsonSchema>;
+    expect(properties.username).toMatchObject({ pattern: properties.user?.pattern });
+    expect(properties.user?.description).toContain('Required unless “username” is given.');
+  });
+
   it.each([...whmFunctions.values()].map((fn): [string, WhmFunction] => [fn.name, fn]))(
     '%s: the query parameters and the body schema are exactly the validated ones',
     (name, fn) => {
@@ -182,7 +191,7 @@ describe('the document lists every function with every parameter its schema vali
       const aliases = Object.keys(fn.aliases ?? {});
       expect(documented(name).map((p) => p.name)).toEqual([...shape, ...aliases]);
       const body = pointer(doc, `#/components/schemas/${name}_params`) as JsonSchema;
-      expect(Object.keys(body.properties as object)).toEqual(shape);
+      expect(Object.keys(body.properties as object)).toEqual([...shape, ...aliases]);
       const post = doc.paths[`/json-api/${name}`]?.post.requestBody?.content;
       expect(post?.['application/x-www-form-urlencoded']?.schema).toEqual({
         $ref: `#/components/schemas/${name}_params`,
@@ -190,10 +199,13 @@ describe('the document lists every function with every parameter its schema vali
       expect(post?.['application/json']?.schema).toEqual({
         $ref: `#/components/schemas/${name}_params`,
       });
-      // Required exactly when the schema refuses an absent value.
+      // Required exactly when the schema refuses an absent value and no other name stands in.
+      const aliased = new Set(Object.values(fn.aliases ?? {}));
       for (const key of shape) {
         const refusesAbsent = !fn.doc.params.shape[key]?.safeParse(undefined).success;
-        expect(param(name, key).required, `${name} ${key}`).toBe(refusesAbsent);
+        expect(param(name, key).required, `${name} ${key}`).toBe(
+          refusesAbsent && !aliased.has(key),
+        );
       }
       for (const alias of aliases) expect(param(name, alias).required).toBe(false);
     },
@@ -439,11 +451,13 @@ describe('every required parameter, left out, is refused with a reason naming it
     }
   });
 
-  const required = [...whmFunctions.values()].flatMap((fn) =>
-    documented(fn.name)
-      .filter((p) => p.required)
-      .map((p): [string, string] => [fn.name, p.name]),
-  );
+  // Required, or one of two names of a required parameter (removeacct's user or username).
+  const required = [...whmFunctions.values()].flatMap((fn) => {
+    const aliased = new Set(Object.values(fn.aliases ?? {}));
+    return documented(fn.name)
+      .filter((p) => p.required || aliased.has(p.name))
+      .map((p): [string, string] => [fn.name, p.name]);
+  });
 
   it('has cases for every function with parameters', () => {
     expect(new Set(required.map(([fn]) => fn)).size).toBe(whmFunctions.size - 1); // not listaccts
@@ -483,6 +497,19 @@ describe('/openapi.json and /docs/api', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
+  });
+
+  it('removeacct answers to either name, as the document says', async () => {
+    for (const name of ['username', 'user']) {
+      await server.whm('createacct', { username: 'gone', domain: 'gone.example.com' });
+      const answer = await json(await server.whm('removeacct', { [name]: 'gone' }));
+      expect(answer.metadata, name).toMatchObject({ result: 1 });
+    }
+    const neither = await json(await server.whm('removeacct', {}));
+    expect(neither.metadata).toMatchObject({
+      result: 0,
+      reason: 'The “user” parameter (or “username”) is required.',
+    });
   });
 
   afterAll(async () => {

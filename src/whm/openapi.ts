@@ -264,18 +264,6 @@ function whmOperations(
   schema: JsonSchema,
 ): { get: OpenApiOperation; post: OpenApiOperation } {
   const params = queryParameters(schema);
-  // cPanel's other names for a parameter: documented beside it, never required.
-  for (const [alias, name] of Object.entries(fn.aliases ?? {})) {
-    const target = params.find((p) => p.name === name);
-    if (!target) continue;
-    params.push({
-      name: alias,
-      in: 'query',
-      required: false,
-      description: `Another name for “${name}”, used when “${name}” is absent.`,
-      schema: target.schema,
-    });
-  }
   const list = fn.list ? listParameters(fn.list.fields) : [];
   const bridge = fn.name === 'cpanel';
   const answer = bridge ? ref('schemas', 'BridgeAnswer') : ref('schemas', 'WhmEnvelope');
@@ -374,11 +362,48 @@ function uapiOperations(
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : 1);
 
+/**
+ * The parameters' schema with cPanel's other names for a parameter beside it: either name may
+ * be sent, so a required parameter becomes "one of the two" (in a query, neither is required).
+ */
+function withAliases(schema: JsonSchema, aliases: Readonly<Record<string, string>>): JsonSchema {
+  const properties = { ...(schema.properties as Record<string, JsonSchema>) };
+  let required = (schema.required ?? []) as string[];
+  const oneOfNames: JsonSchema[] = [];
+  for (const [alias, name] of Object.entries(aliases)) {
+    const target = properties[name];
+    if (!target) continue;
+    const { description: _, ...rule } = target;
+    properties[alias] = {
+      ...rule,
+      description: `Another name for “${name}”, used when “${name}” is absent.`,
+    };
+    if (!required.includes(name)) continue;
+    required = required.filter((r) => r !== name);
+    properties[name] = {
+      ...target,
+      description: `${target.description ?? ''} Required unless “${alias}” is given.`.trim(),
+    };
+    oneOfNames.push({ anyOf: [{ required: [name] }, { required: [alias] }] });
+  }
+  const { required: _, ...rest } = schema;
+  return {
+    ...rest,
+    properties,
+    ...(required.length > 0 ? { required } : {}),
+    ...(oneOfNames.length === 1
+      ? oneOfNames[0]
+      : oneOfNames.length > 1
+        ? { allOf: oneOfNames }
+        : {}),
+  };
+}
+
 export function buildOpenApi(functions: WhmFunctions, serverUrl?: string): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   const schemas: Record<string, JsonSchema> = { ...SCHEMAS };
   for (const fn of [...functions.values()].sort(byName)) {
-    const schema = toSchema(fn.doc.params);
+    const schema = withAliases(toSchema(fn.doc.params), fn.aliases ?? {});
     paths[`/json-api/${fn.name}`] = whmOperations(fn, schema);
     schemas[`${fn.name}_params`] = schema;
   }

@@ -8,7 +8,7 @@ import type { Sessions } from '../accounts/sessions.ts';
 import type { LaunchDeps } from '../broker/autologin.ts';
 import { internalErrorReason, isPublicError, quote } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { checkParams } from '../rules.ts';
+import { checkParams, q } from '../rules.ts';
 import type { Store } from '../store/store.ts';
 import type { WhmArgs } from './args.ts';
 import { checkApiVersion } from './args.ts';
@@ -117,8 +117,10 @@ interface Ran {
 async function callFunction(fn: WhmFunction, args: WhmArgs, deps: WhmDeps): Promise<Ran | Refusal> {
   let input = args;
   for (const [alias, param] of Object.entries(fn.aliases ?? {})) {
-    if (input[param] === undefined && input[alias] !== undefined) {
-      input = { ...input, [param]: input[alias] };
+    if (input[param] !== undefined) continue;
+    if (input[alias] !== undefined) input = { ...input, [param]: input[alias] };
+    else if (!fn.doc.params.shape[param]?.safeParse(undefined).success) {
+      return { refused: `${q(param)} (or “${alias}”) is required.` };
     }
   }
   if (Object.hasOwn(fn.doc.params.shape, 'user')) await requireAccount(deps.store, input.user);
