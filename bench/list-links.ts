@@ -36,9 +36,11 @@ function bareListServer(userDir: string) {
 /**
  * The least a list call can do and still follow the spec, written by hand with no layer in
  * between: the root token compared in constant time, the form parsed, the account looked up
- * first as cPanel does (one lstat of its file), the user's dir checked not to be a symlink (one
- * lstat: symlinks are never followed), then the same readdir, filter, sort and chunk as the bare
- * route. It shows how far the target is from what the machine allows, not a design to copy.
+ * first as cPanel does (one lstat of its file), then the same readdir, filter, sort and chunk as
+ * the bare route (a missing dir is no links). The spec forbids following symlinks only when
+ * writing, so unlike linkbroker (which opens nothing through a symlink, an lstat of the user's
+ * dir per list) the floor does not check the dir. It shows how far the target is from what the
+ * machine allows, not a design to copy.
  */
 function floorListServer(dataDir: string) {
   const token = Buffer.from(BENCH_TOKEN);
@@ -65,9 +67,13 @@ function floorListServer(dataDir: string) {
     ) {
       return fail(`You do not have a user named “${user}”.`);
     }
-    const dir = join(dataDir, 'integration', 'links', user);
-    if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return c.json(envelope([]));
-    const links = (await readdir(dir))
+    const names = await readdir(join(dataDir, 'integration', 'links', user)).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      },
+    );
+    const links = names
       .filter((n) => n.endsWith(USERCONFIG) && !n.startsWith('.') && !n.startsWith('group_'))
       .map((n) => n.slice(0, -USERCONFIG.length))
       .sort()
