@@ -9,8 +9,8 @@ const IPV4_MAPPED_HEX = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/;
 /**
  * One spelling per address, so that addresses compare as strings: an IPv4 address seen through
  * an IPv6 socket (`::ffff:10.0.0.1`, as a server listening on `::` sees it) is the IPv4
- * address, and an IPv6 address takes its canonical form (lowercase, zeros compressed: `2001:DB8:0::1`
- * is `2001:db8::1`, as the socket reports it).
+ * address, and an IPv6 address takes its canonical form, lowercase with zeros compressed
+ * (`2001:DB8:0::1` is `2001:db8::1`, as the socket reports it).
  */
 export function normaliseAddress(address: string): string {
   if (!address.includes(':')) return address;
