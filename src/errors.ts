@@ -29,6 +29,11 @@ export class ConflictError extends PublicError {
   override name = 'ConflictError';
 }
 
+/** Another process holds what the call needs (a store lock); the same call can simply be retried. */
+export class BusyError extends PublicError {
+  override name = 'BusyError';
+}
+
 export function isPublicError(error: unknown): error is PublicError {
   return error instanceof PublicError;
 }

@@ -47,6 +47,7 @@ describe('an account removed while a call that writes for it runs', () => {
       'accounts/ 750',
       'integration/ 751',
       'integration/links/ 751',
+      'locks/ 700',
     ]);
   });
 });

@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, quote } from '../errors.ts';
 import { about, q, ruled, str } from '../rules.ts';
-import { createKeyedMutex } from '../store/locks.ts';
 import type { Account, Store } from '../store/store.ts';
 import type { Sessions } from './sessions.ts';
 
@@ -116,36 +115,28 @@ export function noSuchAccount(user: string): NotFoundError {
   return new NotFoundError(`You do not have a user named ${quote(user)}.`);
 }
 
-// Account creations take turns in this process: the check that the domain is free and the
-// write of the account must not interleave with another creation's.
-const creations = createKeyedMutex();
-
-export function createAccount(
+/** Creates the account; the store checks name and domain in one step with the write. */
+export async function createAccount(
   store: Store,
   params: z.output<typeof createAccountParams>,
   now: () => number,
 ): Promise<Account> {
-  return creations('createacct', async () => {
-    const account: Account = {
-      user: params.username,
-      domain: params.domain,
-      created: Math.floor(now() / 1000),
-      id: randomBytes(16).toString('hex'),
-    };
-    const existing = await store.listAccounts();
-    if (existing.some((a) => a.user === account.user)) {
+  const account: Account = {
+    user: params.username,
+    domain: params.domain,
+    created: Math.floor(now() / 1000),
+    id: randomBytes(16).toString('hex'),
+  };
+  switch (await store.createAccount(account)) {
+    case 'created':
+      return account;
+    case 'name-taken':
       throw new ConflictError(`An account named ${quote(account.user)} already exists.`);
-    }
-    if (existing.some((a) => a.domain === account.domain)) {
+    case 'domain-taken':
       throw new ConflictError(
         `The domain ${quote(account.domain)} already belongs to another account.`,
       );
-    }
-    if (!(await store.createAccount(account))) {
-      throw new ConflictError(`An account named ${quote(account.user)} already exists.`);
-    }
-    return account;
-  });
+  }
 }
 
 /**

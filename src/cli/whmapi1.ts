@@ -114,8 +114,8 @@ export async function runWhmapi1(argv: string[]): Promise<number> {
   const store = createFileStore({ dataDir, logger });
   let sessions: ReturnType<typeof createSessions>;
   try {
-    // No start-up recovery: the server may be running on this data dir, and its writes in
-    // progress would look like leftovers. The server recovers when it starts.
+    // No start-up recovery: the server does it when it starts, and a write settles an
+    // interrupted write of its own link anyway; one call need not pay for every account's.
     await store.init({ recover: false });
     // Sessions live in the data dir, so a login URL made here works on the running server.
     sessions = createSessions(await createFileSessionRecords(dataDir));

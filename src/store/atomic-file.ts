@@ -248,24 +248,27 @@ export async function commitFiles(
     closeSync(dirFd);
   }
   // Not fsynced on purpose: an intent that reappears after a crash finds its renames done and
-  // their hashes matching, and is simply removed then.
-  await unlink(intentPath);
+  // their hashes matching, and is simply removed then. Already gone is fine: the unit is in.
+  await unlinkIfExists(intentPath);
 }
 
-function readIntent(path: string, targets: readonly string[]): IntentEntry[] | undefined {
+/** The record an intent holds; undefined when there is none, '' when it is not a symlink. */
+function readIntentRecord(path: string): string | undefined {
   // lstat first: no intent is the common case, and a failing sync call builds a costly error.
   const stats = lstatSync(path, { throwIfNoEntry: false });
-  if (!stats) return [];
+  if (!stats) return undefined;
   // Not a symlink: not an intent this store wrote.
-  if (!stats.isSymbolicLink()) return undefined;
-  let record: string;
+  if (!stats.isSymbolicLink()) return '';
   try {
-    record = readlinkSync(path);
+    return readlinkSync(path);
   } catch (error) {
-    // Removed since the lstat: settled by another process.
-    if (errorCode(error) === 'ENOENT') return [];
+    if (errorCode(error) === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+/** The entries of an intent's record; undefined when it is not one this store wrote. */
+function parseIntent(record: string, targets: readonly string[]): IntentEntry[] | undefined {
   const [version, ...parts] = record.split(':');
   if (version !== INTENT_VERSION || parts.length !== targets.length) return undefined;
   const entries: IntentEntry[] = [];
@@ -285,7 +288,8 @@ function fileHash(path: string): string | undefined {
 
 /**
  * Finishes or discards the unit an intent describes; `targets` are the file names, in the order
- * commitFiles was given them. Returns what happened, for the caller's log.
+ * commitFiles was given them. Returns what happened, for the caller's log. Only for an intent
+ * whose writer is gone: the caller holds the locks every writer of these files takes.
  */
 export async function settleIntent(
   dir: string,
@@ -293,8 +297,9 @@ export async function settleIntent(
   targets: readonly string[],
 ): Promise<'none' | 'rolled-forward' | 'discarded'> {
   const intentPath = join(dir, intentName);
-  const entries = readIntent(intentPath, targets);
-  if (entries?.length === 0) return 'none';
+  const record = readIntentRecord(intentPath);
+  if (record === undefined) return 'none';
+  const entries = parseIntent(record, targets);
   // Each entry is pending (its temp is whole), done (the target has its contents) or broken.
   const states = (entries ?? []).map((e) => {
     if (fileHash(join(dir, tempName(e.target, e.temp))) === e.hash) return 'pending';
@@ -307,7 +312,9 @@ export async function settleIntent(
     else await unlinkIfExists(temp);
   }
   if (commit) await fsyncDir(dir);
-  await unlinkIfExists(intentPath);
+  // Removed only if it is still the intent read above: never another write's. (With the locks
+  // held it always is; this keeps a lock-less writer's intent, and its crash safety, intact.)
+  if (readIntentRecord(intentPath) === record) await unlinkIfExists(intentPath);
   await fsyncDir(dir);
   return commit ? 'rolled-forward' : 'discarded';
 }

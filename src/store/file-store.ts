@@ -2,7 +2,6 @@
 // under the data dir, every write durable, a link's two files replaced as a pair via an intent.
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { quote } from '../errors.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { createAccountCache } from './account-cache.ts';
@@ -20,10 +19,12 @@ import {
   unlinkIfExists,
   writeFileAtomic,
 } from './atomic-file.ts';
+import { createFileLocks, type FileLockOptions } from './file-lock.ts';
 import { createKeyedMutex, createKeyedSharedLock } from './locks.ts';
-import { createStampedCache } from './stamped-cache.ts';
+import { createStampedCache, sameFile } from './stamped-cache.ts';
 import {
   type Account,
+  type AccountCreation,
   type GroupConfig,
   LINK_PUBLIC_FIELDS,
   type LinkUserConfig,
@@ -35,6 +36,8 @@ import {
 export interface FileStoreOptions {
   dataDir: string;
   logger?: Logger;
+  /** Bounds of the cross-process locks (file-lock.ts); tests shorten them. */
+  locks?: Pick<FileLockOptions, 'waitMs' | 'staleMs'>;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -50,6 +53,7 @@ const MODE = {
   accountsDir: 0o750,
   account: 0o640,
   intent: 0o600,
+  locksDir: 0o700,
 } as const;
 
 function checkName(kind: string, name: string): void {
@@ -61,11 +65,9 @@ function checkName(kind: string, name: string): void {
 /** The file naming a link write's renames while they happen (see commitFiles). */
 const intentName = (app: string) => `.${app}.intent`;
 
-/** Another process's link write is waited for this long by a click before it fails. */
-const INTENT_WAIT_MS = 1_000;
-const INTENT_POLL_MS = 10;
-/** An intent this old is a crashed writer's, settled by whoever finds it. */
-const STALE_INTENT_MS = 10_000;
+/** Cross-process lock names (plain file names: user names hold no dot). */
+const ACCOUNTS_LOCK = 'accounts';
+const userLockName = (user: string) => `user-${user}`;
 
 interface LinkFilePaths {
   dir: string;
@@ -112,15 +114,30 @@ function pickUserConfig(source: Record<string, unknown>): LinkUserConfig {
 }
 
 /** Creates the file store; call init() once before anything else. */
-export function createFileStore({ dataDir, logger = createLogger() }: FileStoreOptions): Store {
+export function createFileStore({
+  dataDir,
+  logger = createLogger(),
+  locks,
+}: FileStoreOptions): Store {
   const integrationDir = join(dataDir, 'integration');
   const linksDir = join(integrationDir, 'links');
   const accountsDir = join(dataDir, 'accounts');
+  const locksDir = join(dataDir, 'locks');
   const withMutex = createKeyedMutex();
   const accounts = createAccountCache(accountsDir);
   const linkFiles = createStampedCache<LinkUserConfig>();
-  // Per user: link and group writes share it, removeAccount and recovery take it alone.
+  // In this process, per user: link and group writes share it, removeAccount, createAccount and
+  // recovery take it alone.
   const withUserLock = createKeyedSharedLock();
+  // Across processes (the server, `whmapi1`): one lock per user, taken inside the in-process
+  // locks by every write of the user's files, and one around account creation. A writer holding
+  // its user's lock knows that an intent it finds is a crashed write's.
+  const withFileLock = createFileLocks({ dir: locksDir, logger, ...locks });
+  const withUserFileLock = <T>(user: string, fn: () => Promise<T>) =>
+    withFileLock(userLockName(user), fn);
+  /** A user's writes: shared or alone in this process, always alone across processes. */
+  const writeUser = <T>(user: string, exclusive: boolean, fn: () => Promise<T>) =>
+    withUserLock(user, exclusive, () => withUserFileLock(user, fn));
 
   // Checked names are plain path components: no join() needed (it showed per click).
   const linkPaths = (dir: string, app: string): LinkFilePaths => ({
@@ -190,7 +207,11 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
    * so shared between callers, hence frozen.
    */
   function readLinkFile(path: string): LinkUserConfig | undefined {
-    return linkFiles.read(path, (raw) => {
+    return readLinkFileStamped(path)?.value;
+  }
+
+  function readLinkFileStamped(path: string) {
+    return linkFiles.readStamped(path, (raw) => {
       const data = parseJsonObject(raw, path);
       return data && Object.freeze(pickUserConfig(data));
     });
@@ -216,41 +237,27 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     return dir === undefined ? undefined : linkPaths(dir, app);
   }
 
-  /**
-   * The pair read once the link's intent is gone. Called in turn with this process's writes of
-   * the link, so an intent still there is another process's: a write in progress (`whmapi1`),
-   * waited for rather than settled under its feet, or one left by a crash (older than
-   * STALE_INTENT_MS), settled. A write that outlasts the wait is a store failure: a click then
-   * goes to its fallback without sending a token.
-   */
-  async function readAfterWrite(paths: LinkFilePaths, app: string) {
-    for (let waited = 0; ; waited += INTENT_POLL_MS) {
-      const intent = await lstatOrUndefined(paths.intent);
-      if (!intent) return readLinkPair(paths);
-      if (Date.now() - intent.mtimeMs > STALE_INTENT_MS) {
-        await settleLinkIntent(paths.dir, app);
-        return readLinkPair(paths);
-      }
-      if (waited >= INTENT_WAIT_MS) {
-        throw new StoreIntegrityError(`a write of ${paths.user} is taking too long`);
-      }
-      await delay(INTENT_POLL_MS);
-    }
-  }
-
-  /** A link's user file and token, read one right after the other. */
+  /** A link's user file and token, read one right after the other; with the user file's stamp. */
   async function readLinkPair(paths: LinkFilePaths) {
     // The user file is seen (by its lstat) just before the token is read: the link existed
     // then, which is what getLinkToken's check after reading establishes too.
-    const link = readLinkFile(paths.user);
-    return link && { link, token: await readAdminToken(paths.admin) };
+    const read = readLinkFileStamped(paths.user);
+    const link = read?.value;
+    return link && { pair: { link, token: await readAdminToken(paths.admin) }, stamp: read.stamp };
   }
 
-  function writeLink<T>(user: string, app: string, fn: () => Promise<T>): Promise<T> {
-    return withUserLock(user, false, () => withMutex(`link/${user}/${app}`, fn));
+  /** A write of one link or group (`key`): alone for that key, shared with the user's others. */
+  function writeItem<T>(user: string, key: string, fn: () => Promise<T>): Promise<T> {
+    return withUserLock(user, false, () => withMutex(key, () => withUserFileLock(user, fn)));
   }
 
-  /** Finishes or discards an interrupted putLink of this app (see commitFiles). */
+  const writeLink = <T>(user: string, app: string, fn: () => Promise<T>) =>
+    writeItem(user, `link/${user}/${app}`, fn);
+
+  /**
+   * Finishes or discards an interrupted putLink of this app (see commitFiles). Called holding the
+   * user's locks: no write of the link runs anywhere, so an intent is a crashed write's.
+   */
   async function settleLinkIntent(dir: string, app: string): Promise<void> {
     const targets = [`${app}${ADMINCONFIG}`, `${app}${USERCONFIG}`];
     const outcome = await settleIntent(dir, intentName(app), targets);
@@ -268,10 +275,7 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     const present = new Set(names);
     let changed = false;
     for (const name of names) {
-      const orphanAdmin =
-        name.endsWith(ADMINCONFIG) &&
-        !name.startsWith('.') &&
-        !present.has(`${name.slice(0, -ADMINCONFIG.length)}${USERCONFIG}`);
+      const orphanAdmin = isOrphanAdmin(name, present);
       if (!isTempName(name) && !orphanAdmin) continue;
       try {
         changed = (await unlinkIfExists(join(dir, name))) || changed;
@@ -282,6 +286,21 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
       }
     }
     if (changed) await fsyncDir(dir);
+  }
+
+  /** An admin file whose user file is gone: a removal interrupted between its two unlinks. */
+  function isOrphanAdmin(name: string, present: Set<string>): boolean {
+    return (
+      name.endsWith(ADMINCONFIG) &&
+      !name.startsWith('.') &&
+      !present.has(`${name.slice(0, -ADMINCONFIG.length)}${USERCONFIG}`)
+    );
+  }
+
+  /** Whether recoverUserDir would find anything to do (a first look, taken without locks). */
+  function needsRecovery(names: string[]): boolean {
+    const present = new Set(names);
+    return names.some((n) => INTENT.test(n) || isTempName(n) || isOrphanAdmin(n, present));
   }
 
   async function removeAccountTemps(): Promise<void> {
@@ -318,6 +337,19 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     return names.sort();
   }
 
+  async function listAccounts(): Promise<Account[]> {
+    if (!(await checkDir(accountsDir))) return [];
+    const accounts: Account[] = [];
+    for (const entry of await readdir(accountsDir, { withFileTypes: true })) {
+      const user = entry.name.endsWith('.json') ? entry.name.slice(0, -5) : '';
+      if (!entry.isFile() || !NAME.test(user) || user.startsWith('-')) continue;
+      const path = accountPath(user);
+      const account = parseAccount(await readJsonObject(path), user, path);
+      if (account) accounts.push(account);
+    }
+    return accounts.sort((a, b) => byCodePoint(a.user, b.user));
+  }
+
   function parseAccount(data: Record<string, unknown> | undefined, user: string, path: string) {
     if (data === undefined) return undefined;
     const { domain, created, id } = data;
@@ -333,19 +365,23 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
   return {
     async init({ recover = true } = {}) {
       await mkdir(dataDir, { recursive: true, mode: 0o750 });
+      await ensureDir(locksDir, MODE.locksDir);
+      await ensureDir(accountsDir, MODE.accountsDir);
       await ensureDir(integrationDir, MODE.integrationDir);
       await ensureDir(linksDir, MODE.integrationDir);
-      await ensureDir(accountsDir, MODE.accountsDir);
       if (!recover) return;
-      await removeAccountTemps();
+      await withMutex(ACCOUNTS_LOCK, () => withFileLock(ACCOUNTS_LOCK, removeAccountTemps));
       for (const entry of await readdir(linksDir, { withFileTypes: true })) {
         const user = entry.name;
         if (!NAME.test(user) || user.startsWith('-') || !entry.isDirectory()) {
           logger.warn('store: ignoring an unexpected entry in the links dir', { name: user });
           continue;
         }
+        const dir = join(linksDir, user);
         try {
-          await withUserLock(user, true, () => recoverUserDir(join(linksDir, user)));
+          // The locks only for a dir with leftovers: most have none, and a start stays quick.
+          if (needsRecovery(await readdir(dir)))
+            await writeUser(user, true, () => recoverUserDir(dir));
         } catch (error) {
           if (!(error instanceof StoreIntegrityError)) throw error;
           logger.warn('store: could not recover a user dir', { user, error: error.message });
@@ -358,36 +394,36 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
       return lookupAccount(user);
     },
 
-    async listAccounts() {
-      if (!(await checkDir(accountsDir))) return [];
-      const accounts: Account[] = [];
-      for (const entry of await readdir(accountsDir, { withFileTypes: true })) {
-        const user = entry.name.endsWith('.json') ? entry.name.slice(0, -5) : '';
-        if (!entry.isFile() || !NAME.test(user) || user.startsWith('-')) continue;
-        const path = accountPath(user);
-        const account = parseAccount(await readJsonObject(path), user, path);
-        if (account) accounts.push(account);
-      }
-      return accounts.sort((a, b) => byCodePoint(a.user, b.user));
-    },
+    listAccounts,
 
-    async createAccount(account) {
+    async createAccount(account): Promise<AccountCreation> {
       checkUser(account.user);
       const { user, domain, created, id } = account;
-      return withUserLock(user, true, async () => {
-        await ensureDir(accountsDir, MODE.accountsDir);
-        const path = accountPath(user);
-        if (await lstatOrUndefined(path)) return false;
-        const stored = id === undefined ? { user, domain, created } : { user, domain, created, id };
-        await writeFileAtomic(path, prettyJson(stored), MODE.account);
-        accounts.forget();
-        return true;
-      });
+      // The checks and the write run alone across processes: the `accounts` lock is taken by
+      // every account creation (in this process, the mutex takes turns before it).
+      return writeUser(user, true, () =>
+        withMutex(ACCOUNTS_LOCK, () =>
+          withFileLock(ACCOUNTS_LOCK, async () => {
+            await ensureDir(accountsDir, MODE.accountsDir);
+            const path = accountPath(user);
+            if (await lstatOrUndefined(path)) return 'name-taken';
+            if ((await listAccounts()).some((a) => a.domain === domain)) return 'domain-taken';
+            const stored =
+              id === undefined ? { user, domain, created } : { user, domain, created, id };
+            await writeFileAtomic(path, prettyJson(stored), MODE.account);
+            accounts.forget();
+            return 'created';
+          }),
+        ),
+      );
     },
 
     async removeAccount(user) {
       checkUser(user);
-      return withUserLock(user, true, async () => {
+      // Links first, the account last: a crash in between leaves an account to remove again, never
+      // links without an account (a later account of the name would inherit them). The user's
+      // lock keeps every write of the user out of the window in between.
+      return writeUser(user, true, async () => {
         const dir = await existingUserDir(user);
         if (dir) await removeUserDir(dir);
         if (!(await checkDir(accountsDir))) return false;
@@ -436,14 +472,25 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     async getLinkForLaunch(user, app) {
       const paths = await linkFilesToRead(user, app);
       if (!paths) return undefined;
-      const pair = await readLinkPair(paths);
+      const read = await readLinkPair(paths);
+      if (!read) return undefined;
       // A link write renames the admin file, then the user file, with the link's intent in
-      // place from before the first rename to after the second. The two reads run without a
-      // pause, so with no intent now they saw one version: a token is never paired with
-      // another version's partner URL. Otherwise read again in turn with this process's writes
-      // of the link (see readAfterWrite).
-      if (!pair || !(await lstatOrUndefined(paths.intent))) return pair;
-      return writeLink(user, app, () => readAfterWrite(paths, app));
+      // place from before the first rename to after the second. So if there is no intent now,
+      // and then the user file is still the one read, both reads saw one version: a write that
+      // renamed a token in between would have replaced the user file by now, or still have its
+      // intent (checked in this order; another process may be preempted anywhere). A token is
+      // never paired with another version's partner URL.
+      if (!(await lstatOrUndefined(paths.intent))) {
+        const now = await lstatOrUndefined(paths.user);
+        if (now && sameFile(read.stamp, now)) return read.pair;
+      }
+      // The rare case: read again holding the link's locks, after the write in progress (here or
+      // in another process), settling the intent of a crashed one. A write that holds the lock
+      // past its bound fails the read (BusyError): a click then sends no token.
+      return writeLink(user, app, async () => {
+        await settleLinkIntent(paths.dir, app);
+        return (await readLinkPair(paths))?.pair;
+      });
     },
 
     async updateLinkToken(user, app, token) {
@@ -493,14 +540,12 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
       checkUser(user);
       checkName('group', groupId);
       const json = prettyJson({ label: group.label, order: group.order });
-      return withUserLock(user, false, () =>
-        withMutex(`group/${user}/${groupId}`, async () => {
-          if (!(await lookupAccount(user))) return false;
-          const dir = await createUserDir(user);
-          await writeFileAtomic(groupPath(dir, groupId), json, MODE.userconfig);
-          return true;
-        }),
-      );
+      return writeItem(user, `group/${user}/${groupId}`, async () => {
+        if (!(await lookupAccount(user))) return false;
+        const dir = await createUserDir(user);
+        await writeFileAtomic(groupPath(dir, groupId), json, MODE.userconfig);
+        return true;
+      });
     },
 
     async getGroup(user, groupId) {
@@ -522,17 +567,15 @@ export function createFileStore({ dataDir, logger = createLogger() }: FileStoreO
     async removeGroup(user, groupId) {
       checkUser(user);
       checkName('group', groupId);
-      return withUserLock(user, false, () =>
-        withMutex(`group/${user}/${groupId}`, async () => {
-          const dir = await existingUserDir(user);
-          if (!dir) return false;
-          const path = groupPath(dir, groupId);
-          await assertReplaceable(path);
-          const existed = await unlinkIfExists(path);
-          if (existed) await fsyncDir(dir);
-          return existed;
-        }),
-      );
+      return writeItem(user, `group/${user}/${groupId}`, async () => {
+        const dir = await existingUserDir(user);
+        if (!dir) return false;
+        const path = groupPath(dir, groupId);
+        await assertReplaceable(path);
+        const existed = await unlinkIfExists(path);
+        if (existed) await fsyncDir(dir);
+        return existed;
+      });
     },
 
     async listGroups(user) {

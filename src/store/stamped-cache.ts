@@ -15,12 +15,10 @@ import { StoreIntegrityError } from './store.ts';
  */
 export const SETTLE_MS = 2_000;
 
-interface Entry<T> {
-  dev: number;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
+/** What identifies one version of a file: a rename into place brings another. */
+export type FileStamp = Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>;
+
+interface Entry<T> extends FileStamp {
   value: T;
 }
 
@@ -39,11 +37,16 @@ export interface StampedCache<T> {
    * caller checks the directories above it.
    */
   read(path: string, parse: (raw: Buffer) => T | undefined): T | undefined;
+  /** read(), with the stamp of the file the value came from (undefined: no such file). */
+  readStamped(
+    path: string,
+    parse: (raw: Buffer) => T | undefined,
+  ): { value: T | undefined; stamp: FileStamp } | undefined;
   /** Drops what is remembered for `path` (this process is changing the file). */
   forget(path: string): void;
 }
 
-const sameFile = (entry: Entry<unknown>, stats: Stats) =>
+export const sameFile = (entry: FileStamp, stats: FileStamp) =>
   entry.ino === stats.ino &&
   entry.ctimeMs === stats.ctimeMs &&
   entry.mtimeMs === stats.mtimeMs &&
@@ -62,34 +65,37 @@ export function createStampedCache<T>(options: StampedCacheOptions = {}): Stampe
     entries.delete(path);
   }
 
-  return {
-    read(path, parse) {
-      const stats = lstatSync(path, { throwIfNoEntry: false });
-      if (!stats) {
-        forget(path);
-        return undefined;
-      }
-      if (!stats.isFile()) throw new StoreIntegrityError(`not a regular file: ${path}`);
-      const entry = entries.get(path);
-      if (entry && sameFile(entry, stats)) return entry.value;
+  function readStamped(path: string, parse: (raw: Buffer) => T | undefined) {
+    const stats = lstatSync(path, { throwIfNoEntry: false });
+    if (!stats) {
       forget(path);
+      return undefined;
+    }
+    if (!stats.isFile()) throw new StoreIntegrityError(`not a regular file: ${path}`);
+    const entry = entries.get(path);
+    if (entry && sameFile(entry, stats)) return { value: entry.value, stamp: entry };
+    forget(path);
 
-      // The stamp kept is the one of the file actually read (fstat of the open descriptor).
-      const read = readFileWithStatsNoFollow(path);
-      if (!read) return undefined;
-      const value = parse(read.data);
-      const { stats: stamp } = read;
-      if (value !== undefined && now() - stamp.ctimeMs >= SETTLE_MS && stamp.size <= maxBytes) {
-        if (entries.size >= maxEntries || bytes + stamp.size > maxBytes) {
-          entries.clear();
-          bytes = 0;
-        }
-        const { dev, ino, size, mtimeMs, ctimeMs } = stamp;
-        entries.set(path, { dev, ino, size, mtimeMs, ctimeMs, value });
-        bytes += size;
+    // The stamp kept is the one of the file actually read (fstat of the open descriptor).
+    const read = readFileWithStatsNoFollow(path);
+    if (!read) return undefined;
+    const value = parse(read.data);
+    const { stats: stamp } = read;
+    if (value !== undefined && now() - stamp.ctimeMs >= SETTLE_MS && stamp.size <= maxBytes) {
+      if (entries.size >= maxEntries || bytes + stamp.size > maxBytes) {
+        entries.clear();
+        bytes = 0;
       }
-      return value;
-    },
+      const { dev, ino, size, mtimeMs, ctimeMs } = stamp;
+      entries.set(path, { dev, ino, size, mtimeMs, ctimeMs, value });
+      bytes += size;
+    }
+    return { value, stamp };
+  }
+
+  return {
+    read: (path, parse) => readStamped(path, parse)?.value,
+    readStamped,
     forget,
   };
 }

@@ -36,19 +36,30 @@ export interface Account {
   id?: string;
 }
 
+/** What createAccount did: only 'created' wrote anything. */
+export type AccountCreation = 'created' | 'name-taken' | 'domain-taken';
+
+/**
+ * Writes are atomic and serialised against every other process using the same data (the file
+ * store locks across processes: the server and `whmapi1`); a write that cannot get its turn in
+ * time fails with BusyError, to be retried. Reads take no lock.
+ */
 export interface Store {
   /**
    * Creates the layout if missing and, unless `recover` is false, finishes or discards
-   * interrupted writes and removes leftovers. Recovery is for a process that has the data dir to
-   * itself (the server at start-up): run beside a live server, it would take that server's
-   * writes in progress for leftovers. A write still settles an interrupted write of its own link.
+   * interrupted writes and removes leftovers (user by user, under the write locks, so it is safe
+   * beside a live process; the server does it at start-up). A write settles an interrupted write
+   * of its own link anyway.
    */
   init(options?: { recover?: boolean }): Promise<void>;
 
   getAccount(user: string): Promise<Account | undefined>;
   listAccounts(): Promise<Account[]>;
-  /** Returns false (and writes nothing) when the account exists already. */
-  createAccount(account: Account): Promise<boolean>;
+  /**
+   * Creates the account unless one of that name, or one with that domain, exists: checked and
+   * written as one step against every other creation.
+   */
+  createAccount(account: Account): Promise<AccountCreation>;
   /** Removes the account with all its links and groups; false when it did not exist. */
   removeAccount(user: string): Promise<boolean>;
 

@@ -1,10 +1,12 @@
 // The file store against real temp dirs: cPanel layout, modes, replace semantics, name
 // validation, symlink refusal, concurrency and start-up recovery.
 import { createHash } from 'node:crypto';
-import { lutimes, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BusyError } from '../../src/errors.ts';
 import { createMemoryLogger, silentLogger } from '../../src/log.ts';
+import { createFileLocks } from '../../src/store/file-lock.ts';
 import { createFileStore } from '../../src/store/file-store.ts';
 import { type Store, StoreIntegrityError, StoreNameError } from '../../src/store/store.ts';
 import { listTree, makeStoreTempDir, modeOf, removeStoreTempDirs } from '../helpers/store-fs.ts';
@@ -123,6 +125,7 @@ describe('links', () => {
       'accounts/bob.json 640 63',
       'integration/ 751',
       'integration/links/ 751',
+      'locks/ 700',
     ]);
 
     await store.putLink('bob', 'other', { label: 'O' }, 't');
@@ -274,35 +277,56 @@ describe('links', () => {
       );
       return path;
     };
+    /** Holds bob's cross-process lock (as another process's writer does) until `release`. */
+    const holdUserLock = () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const locks = createFileLocks({ dir: join(dataDir, 'locks'), logger: silentLogger });
+      let held!: () => void;
+      const holding = new Promise<void>((resolve) => {
+        held = resolve;
+      });
+      const done = locks('user-bob', async () => {
+        held();
+        await released;
+      });
+      return { holding, release, done };
+    };
     const link = { link: { url: 'https://p.example/' }, token: 'tok' };
     beforeEach(async () => {
       await store.putLink('bob', 'app1', { url: 'https://p.example/' }, 'tok');
     });
 
-    it('waits for a young write to finish rather than settling it', async () => {
+    it('waits for the write in progress (its lock held) rather than settling it', async () => {
+      const writer = holdUserLock();
+      await writer.holding;
       const intent = await plantIntent();
-      setTimeout(() => void rm(intent), 60);
+      setTimeout(() => void rm(intent).then(writer.release), 60);
       const started = Date.now();
       expect(await store.getLinkForLaunch('bob', 'app1')).toEqual(link);
       expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+      await writer.done;
     });
 
-    it('settles a write a crashed process left long ago', async () => {
-      const intent = await plantIntent();
-      const longAgo = new Date(Date.now() - 60_000);
-      await lutimes(intent, longAgo, longAgo);
+    it('settles at once the intent of a write whose process is gone (no lock held)', async () => {
+      await plantIntent();
       expect(await store.getLinkForLaunch('bob', 'app1')).toEqual(link);
       expect(await readdir(linkDir('bob'))).not.toContain('.app1.intent');
     });
 
-    it('fails (no token sent) when a young write does not finish', async () => {
+    it('fails (no token sent, BusyError) when the write in progress does not finish in time', async () => {
+      const writer = holdUserLock();
+      await writer.holding;
       const intent = await plantIntent();
-      await expect(store.getLinkForLaunch('bob', 'app1')).rejects.toBeInstanceOf(
-        StoreIntegrityError,
-      );
+      const impatient = createFileStore({ dataDir, logger: silentLogger, locks: { waitMs: 100 } });
+      await expect(impatient.getLinkForLaunch('bob', 'app1')).rejects.toBeInstanceOf(BusyError);
       // Not settled: it is someone else's.
       expect(await readdir(linkDir('bob'))).toContain('.app1.intent');
       await rm(intent);
+      writer.release();
+      await writer.done;
     });
   });
 
@@ -327,9 +351,18 @@ describe('groups and accounts', () => {
   });
 
   it('creates accounts once, lists them sorted and removes them with their links', async () => {
-    expect(await store.createAccount({ user: 'zed', domain: 'z.example', created: 2 })).toBe(true);
-    expect(await store.createAccount({ user: 'amy', domain: 'a.example', created: 1 })).toBe(true);
-    expect(await store.createAccount({ user: 'amy', domain: 'other', created: 9 })).toBe(false);
+    expect(await store.createAccount({ user: 'zed', domain: 'z.example', created: 2 })).toBe(
+      'created',
+    );
+    expect(await store.createAccount({ user: 'amy', domain: 'a.example', created: 1 })).toBe(
+      'created',
+    );
+    expect(await store.createAccount({ user: 'amy', domain: 'other', created: 9 })).toBe(
+      'name-taken',
+    );
+    expect(await store.createAccount({ user: 'ann', domain: 'a.example', created: 9 })).toBe(
+      'domain-taken',
+    );
     expect(await store.getAccount('amy')).toEqual({ user: 'amy', domain: 'a.example', created: 1 });
     expect(await store.getAccount('nobody')).toBeUndefined();
     expect((await store.listAccounts()).map((a) => a.user)).toEqual(['amy', 'bob', 'zed']);
