@@ -84,6 +84,16 @@ export async function ensureDir(path: string, mode: number): Promise<void> {
   await fsyncDir(dirname(path));
 }
 
+/**
+ * Gives an existing directory exactly `mode` again: a crash between ensureDir's mkdir and its
+ * chmod leaves the umask's mode, which nothing else would ever correct.
+ */
+export async function repairDirMode(path: string, mode: number): Promise<void> {
+  const stats = lstatSync(path);
+  if (!stats.isDirectory()) throw new StoreIntegrityError(`not a directory: ${path}`);
+  if ((stats.mode & 0o7777) !== mode) await chmodNoFollow(path, mode);
+}
+
 function openNoFollow(path: string, flags: number, mode?: number): number {
   try {
     return openSync(path, flags | O_NOFOLLOW, mode);

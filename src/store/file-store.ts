@@ -15,6 +15,7 @@ import {
   isTempName,
   lstatOrUndefined,
   readFileNoFollow,
+  repairDirMode,
   settleIntent,
   unlinkIfExists,
   writeFileAtomic,
@@ -365,10 +366,17 @@ export function createFileStore({
   return {
     async init({ recover = true } = {}) {
       await mkdir(dataDir, { recursive: true, mode: 0o750 });
-      await ensureDir(locksDir, MODE.locksDir);
-      await ensureDir(accountsDir, MODE.accountsDir);
-      await ensureDir(integrationDir, MODE.integrationDir);
-      await ensureDir(linksDir, MODE.integrationDir);
+      // The store's own directories get their exact modes back, should a crash have come
+      // between a mkdir and its chmod (a user's directory is left as its operator may set it).
+      for (const [dir, mode] of [
+        [locksDir, MODE.locksDir],
+        [accountsDir, MODE.accountsDir],
+        [integrationDir, MODE.integrationDir],
+        [linksDir, MODE.integrationDir],
+      ] as const) {
+        await ensureDir(dir, mode);
+        await repairDirMode(dir, mode);
+      }
       if (!recover) return;
       await withMutex(ACCOUNTS_LOCK, () => withFileLock(ACCOUNTS_LOCK, removeAccountTemps));
       for (const entry of await readdir(linksDir, { withFileTypes: true })) {

@@ -1,7 +1,7 @@
 // The file store against real temp dirs: cPanel layout, modes, replace semantics, name
 // validation, symlink refusal, concurrency and start-up recovery.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BusyError } from '../../src/errors.ts';
@@ -511,6 +511,19 @@ describe('init() recovery', () => {
       `v1:0123456789abcdef${hash(admin)}:0123456789abcdef${hash(user)}`,
       join(dir, `.${app}.intent`),
     );
+
+  it("gives the store's own directories their modes back, leaving a user's dir as set", async () => {
+    await store.putLink('bob', 'app', { label: 'L' }, 't');
+    // As a crash between a mkdir and its chmod leaves them (umask 077), and an operator's choice.
+    const own = { integration: 0o751, 'integration/links': 0o751, accounts: 0o750, locks: 0o700 };
+    for (const rel of Object.keys(own)) await chmod(join(dataDir, rel), 0o711);
+    await chmod(linkDir('bob'), 0o755);
+    await createFileStore({ dataDir, logger: silentLogger }).init({ recover: false });
+    for (const [rel, mode] of Object.entries(own)) {
+      expect(await modeOf(join(dataDir, rel)), rel).toBe(mode);
+    }
+    expect(await modeOf(linkDir('bob'))).toBe(0o755);
+  });
 
   it('rolls a committed write forward from its intent', async () => {
     await store.putLink('bob', 'app', { label: 'old' }, 'old');
