@@ -77,11 +77,11 @@ describe('createacct', () => {
     ],
     [
       { username: 'carol', domain: 'other.example.com' },
-      'An account named “carol” already exists.',
+      'The “username” parameter names an account that already exists (“carol”).',
     ],
     [
       { username: 'dave', domain: 'carol.example.com' },
-      'The domain “carol.example.com” already belongs to another account.',
+      'The “domain” parameter names a domain that already belongs to another account (“carol.example.com”).',
     ],
   ])('refuses %o with its reason and writes nothing', async (args, reason) => {
     const before = await snapshot(server.dataDir);
@@ -102,9 +102,9 @@ describe('createacct at the same time', () => {
     const reasons = answers.map((a) => a.metadata.reason).sort();
     expect(reasons).toEqual([
       'OK',
-      'The domain “shared.example.com” already belongs to another account.',
-      'The domain “shared.example.com” already belongs to another account.',
-      'The domain “shared.example.com” already belongs to another account.',
+      'The “domain” parameter names a domain that already belongs to another account (“shared.example.com”).',
+      'The “domain” parameter names a domain that already belongs to another account (“shared.example.com”).',
+      'The “domain” parameter names a domain that already belongs to another account (“shared.example.com”).',
     ]);
     const list = await json(await server.whm('listaccts'));
     const owners = list.data.acct.filter(

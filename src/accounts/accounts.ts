@@ -131,10 +131,12 @@ export async function createAccount(
     case 'created':
       return account;
     case 'name-taken':
-      throw new ConflictError(`An account named ${quote(account.user)} already exists.`);
+      throw new ConflictError(
+        `${q('username')} names an account that already exists (${quote(account.user)}).`,
+      );
     case 'domain-taken':
       throw new ConflictError(
-        `The domain ${quote(account.domain)} already belongs to another account.`,
+        `${q('domain')} names a domain that already belongs to another account (${quote(account.domain)}).`,
       );
   }
 }
