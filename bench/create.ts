@@ -1,14 +1,13 @@
 // Issue 2's benchmarks: create_integration_link and its rejected form against bare Hono routes
 // doing the same durable two-file write / answering the same failure body. For the rejected
 // form it also measures a "floor": a hand-written route doing only the work the spec demands.
-import { timingSafeEqual } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { benchTiming, type Comparison, compare } from './harness.ts';
-import { AUTH, BENCH_TOKEN, post, startBare, startLinkbroker } from './servers.ts';
+import { AUTH, floorAuthorised, post, startBare, startLinkbroker } from './servers.ts';
 
 const TOKEN = 'bench-link-token-9f8e7d6c5b4a';
 const linkArgs = (app: string) =>
@@ -102,16 +101,10 @@ const httpUrl = (v: string | undefined) => {
  * It shows how far the target is from what the machine allows, not a design to copy.
  */
 async function floorRejectServer(dataDir: string) {
-  const token = Buffer.from(BENCH_TOKEN);
-  const scratch = Buffer.alloc(token.length);
+  const authorised = floorAuthorised();
   const app = new Hono();
   app.post('/json-api/create_integration_link', async (c) => {
-    const header = c.req.header('authorization') ?? '';
-    const secret = header.slice(header.indexOf(':') + 1);
-    scratch.write(secret);
-    const authorised =
-      timingSafeEqual(scratch, token) && Buffer.byteLength(secret) === token.length;
-    if (!authorised || !header.startsWith('whm root:')) return c.text('Access denied', 403);
+    if (!authorised(c.req.header('authorization'))) return c.text('Access denied', 403);
     const args: Record<string, string> = Object.create(null);
     for (const [key, value] of new URLSearchParams(await c.req.text())) args[key] ??= value;
     const fail = (reason: string) =>

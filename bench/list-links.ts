@@ -1,13 +1,12 @@
 // list_integration_links over HTTP (50 links; whole list, and one chunk of 10) against a bare
 // Hono route answering the same JSON from the same directory read the same way (readdir of the
 // user's dir, names filtered and sorted).
-import { timingSafeEqual } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { benchTiming, type Comparison, compare } from './harness.ts';
-import { AUTH, BENCH_TOKEN, post, startBare, startLinkbroker } from './servers.ts';
+import { AUTH, floorAuthorised, post, startBare, startLinkbroker } from './servers.ts';
 
 const LINKS = 50;
 const USERCONFIG = '.userconfig';
@@ -43,20 +42,14 @@ function bareListServer(userDir: string) {
  * machine allows, not a design to copy.
  */
 function floorListServer(dataDir: string) {
-  const token = Buffer.from(BENCH_TOKEN);
-  const scratch = Buffer.alloc(token.length);
+  const authorised = floorAuthorised();
   const envelope = (links: { app: string }[]) => ({
     data: { links },
     metadata: { command: 'list_integration_links', reason: 'OK', result: 1, version: 1 },
   });
   const app = new Hono();
   app.post('/json-api/list_integration_links', async (c) => {
-    const header = c.req.header('authorization') ?? '';
-    const secret = header.slice(header.indexOf(':') + 1);
-    scratch.write(secret);
-    const authorised =
-      timingSafeEqual(scratch, token) && Buffer.byteLength(secret) === token.length;
-    if (!authorised || !header.startsWith('whm root:')) return c.text('Access denied', 403);
+    if (!authorised(c.req.header('authorization'))) return c.text('Access denied', 403);
     const args = new URLSearchParams(await c.req.text());
     const user = args.get('user') ?? '';
     const fail = (reason: string) =>

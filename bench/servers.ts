@@ -1,5 +1,6 @@
 // Shared bench fixtures: linkbroker's real server on a temp data dir, a bare Hono server for
 // baselines, and a keep-alive HTTP client.
+import { timingSafeEqual } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,21 @@ import { type RunningServer, startServer } from '../src/server.ts';
 
 export const BENCH_TOKEN = 'bench-root-token-0123456789abcdef';
 export const AUTH = { authorization: `whm root:${BENCH_TOKEN}` };
+
+/**
+ * The floors' root check, by hand: the token compared in constant time with the bench's (over a
+ * buffer of its length, the lengths compared too), and the `whm root:` scheme.
+ */
+export function floorAuthorised(): (header: string | undefined) => boolean {
+  const token = Buffer.from(BENCH_TOKEN);
+  const scratch = Buffer.alloc(token.length);
+  return (header = '') => {
+    const secret = header.slice(header.indexOf(':') + 1);
+    scratch.write(secret);
+    const same = timingSafeEqual(scratch, token) && Buffer.byteLength(secret) === token.length;
+    return same && header.startsWith('whm root:');
+  };
+}
 
 export async function startLinkbroker(): Promise<RunningServer & { dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'linkbroker-bench-'));
