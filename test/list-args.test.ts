@@ -271,6 +271,12 @@ describe('chunk', () => {
       { start: 1, size: 50, records: 250, current: 1, chunks: 5 },
     ],
     [
+      'a start of 16 digits, zeros in front, is its value',
+      { 'api.chunk.start': '0000000000000005', 'api.chunk.size': '50' },
+      [5, 54],
+      { start: 5, size: 50, records: 250, current: 1, chunks: 5 },
+    ],
+    [
       'a start of -16 digits starts at 1',
       { 'api.chunk.start': '-1000000000000000', 'api.chunk.size': '50' },
       [1, 50],

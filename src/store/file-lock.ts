@@ -15,7 +15,7 @@
 // around it decide who runs together), so a process never waits for itself through the file
 // system; new callers stop joining a hold once another process waits for its turn.
 import { randomUUID } from 'node:crypto';
-import { closeSync, constants, lstatSync, open, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, open, writeSync } from 'node:fs';
 import { link, rename } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,7 @@ export interface FileLockOptions {
 
 const LOCK_WAIT_MS = 3_000;
 const LOCK_STALE_MS = 60_000;
+const LOCK_FILE_MODE = 0o644;
 const MAX_PAUSE_MS = 20;
 const HOST = hostname();
 const { O_CREAT, O_EXCL, O_WRONLY, O_NOFOLLOW } = constants;
@@ -96,12 +97,16 @@ function isRunning(pid: number): boolean {
 async function create(path: string, content: string): Promise<boolean> {
   let fd: number;
   try {
-    fd = await openFd(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o600);
+    // Readable by all (it names a pid, a host and a nonce, and the locks dir is 0700): a lock
+    // that `whmapi1` run as root left must still be judged by the server's own user.
+    fd = await openFd(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, LOCK_FILE_MODE);
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false;
     throw error;
   }
   try {
+    // Exactly that mode whatever the umask (077 would hide it from the server's user).
+    if ((fstatSync(fd).mode & 0o777) !== LOCK_FILE_MODE) fchmodSync(fd, LOCK_FILE_MODE);
     writeSync(fd, content);
   } catch (error) {
     closeSync(fd);

@@ -76,11 +76,15 @@ const CHUNK_RULES = {
 };
 
 function chunkNumber(args: WhmArgs, name: keyof typeof CHUNK_RULES): number | undefined {
-  const value = args[name];
+  let value = args[name];
   if (value === undefined) return undefined;
   // A start of any length is a start: one past the end, or at most 0, means record 1 (SPEC §2).
-  if (name === 'api.chunk.start' && /^-?\d{16,}$/.test(value))
-    return value.startsWith('-') ? 0 : Infinity;
+  if (name === 'api.chunk.start' && /^-?\d{16,}$/.test(value)) {
+    const negative = value.startsWith('-');
+    const digits = value.replace(/^-?0*/, '');
+    if (digits.length > 15) return negative ? 0 : Number.POSITIVE_INFINITY;
+    value = `${negative ? '-' : ''}${digits || '0'}`;
+  }
   return Number(parseParams(CHUNK_RULES[name], value));
 }
 

@@ -146,7 +146,7 @@ const LIST_PARAMETERS: Record<string, [string, string, JsonSchema | 'field']> = 
   ChunkStart: [
     'api.chunk.start',
     'First record, 1-based (≤ 0 or past the end → 1).',
-    { type: 'string', pattern: '^-?[0-9]{1,15}$' },
+    { type: 'string', pattern: '^-?[0-9]+$' },
   ],
   ChunkSelect: [
     'api.chunk.select',

@@ -1,7 +1,7 @@
 // The cross-process lock files: exclusion, fair turns, one hold per process, bounded waits, and
 // which lock files count as stale. Two createFileLocks instances stand for two processes.
 import { spawnSync } from 'node:child_process';
-import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,6 +43,17 @@ it('lets one process in at a time; two tight loops both get through', async () =
   expect(entered.filter((n) => n === 'a')).toHaveLength(30);
   expect(entered.filter((n) => n === 'b')).toHaveLength(30);
   expect(await readdir(dir)).toEqual([]);
+});
+
+it('makes lock files readable by another user, whatever the umask', async () => {
+  const saved = process.umask(0o077);
+  try {
+    await locks()('x', async () => {
+      expect((await stat(join(dir, 'x.lock'))).mode & 0o777).toBe(0o644);
+    });
+  } finally {
+    process.umask(saved);
+  }
 });
 
 it('shares one hold among the callers of one process', async () => {
