@@ -15,8 +15,17 @@
 // around it decide who runs together), so a process never waits for itself through the file
 // system; new callers stop joining a hold once another process waits for its turn.
 import { randomUUID } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, open, writeSync } from 'node:fs';
-import { link, rename } from 'node:fs/promises';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  lstatSync,
+  open,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
+import { link, readdir, rename } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -53,6 +62,8 @@ interface Hold {
   nonce: Promise<string>;
   ended: Promise<void>;
   end: () => void;
+  /** Keeps the lock file's time fresh while held, so a long hold is never taken for stale. */
+  heartbeat?: NodeJS.Timeout;
 }
 
 /** A lock file's identity and contents, as judged. */
@@ -117,11 +128,36 @@ async function create(path: string, content: string): Promise<boolean> {
   return true;
 }
 
+/** Gives the lock file at `path` the time of now, if it is still the one holding `nonce`. */
+function touchIfOurs(path: string, nonce: string): void {
+  try {
+    const seen = look(path);
+    if (seen && ownerOf(seen.content)?.nonce === nonce) {
+      const now = new Date();
+      utimesSync(path, now, now);
+    }
+  } catch {
+    // A missed beat only shortens the time before others may judge the lock stale.
+  }
+}
+
 /** Unlinks the lock file at `path` if it is still the one holding `nonce`. */
 async function removeIfOurs(path: string, nonce: string): Promise<void> {
   const seen = look(path);
   // Another nonce only if ours was broken as stale (held past staleMs): the new owner's stays.
   if (seen && ownerOf(seen.content)?.nonce === nonce) await unlinkIfExists(path);
+}
+
+/**
+ * Removes lock files a crash left taken aside (`NAME.lock.stale-…`) once they are older than
+ * `staleMs`: a younger one may be a live lock another process is about to put back.
+ */
+export async function removeOldAsides(dir: string, staleMs = LOCK_STALE_MS): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (!name.includes('.stale-')) continue;
+    const stats = lstatSync(join(dir, name), { throwIfNoEntry: false });
+    if (stats && Date.now() - stats.mtimeMs > staleMs) await unlinkIfExists(join(dir, name));
+  }
 }
 
 export function createFileLocks({
@@ -218,6 +254,10 @@ export function createFileLocks({
     hold.nonce = acquire(name).then(
       (nonce) => {
         hold.state = 'held';
+        // A hold lasts milliseconds, but a stalled disk can stretch a write past staleMs; another
+        // process must not break a lock whose owner is still at work.
+        hold.heartbeat = setInterval(() => touchIfOurs(lockPath(name), nonce), staleMs / 3);
+        hold.heartbeat.unref();
         return nonce;
       },
       (error: unknown) => {
@@ -266,6 +306,7 @@ export function createFileLocks({
       // below, this process breaks the file at once and others after staleMs.
       logger.warn('store: could not release a lock', { lock: name, code: errorCode(error) });
     } finally {
+      clearInterval(hold.heartbeat);
       ownNonces.delete(nonce);
       holds.delete(name);
       hold.end();

@@ -20,7 +20,7 @@ import {
   unlinkIfExists,
   writeFileAtomic,
 } from './atomic-file.ts';
-import { createFileLocks, type FileLockOptions } from './file-lock.ts';
+import { createFileLocks, type FileLockOptions, removeOldAsides } from './file-lock.ts';
 import { createKeyedMutex, createKeyedSharedLock } from './locks.ts';
 import { createStampedCache, sameFile } from './stamped-cache.ts';
 import {
@@ -378,6 +378,7 @@ export function createFileStore({
         await repairDirMode(dir, mode);
       }
       if (!recover) return;
+      await removeOldAsides(locksDir, locks?.staleMs);
       await withMutex(ACCOUNTS_LOCK, () => withFileLock(ACCOUNTS_LOCK, removeAccountTemps));
       for (const entry of await readdir(linksDir, { withFileTypes: true })) {
         const user = entry.name;

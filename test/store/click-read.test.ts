@@ -34,7 +34,9 @@ it('a whole write between the two reads of a click is not mixed into one pair', 
   await writer.init({ recover: false });
   await writer.createAccount({ user: 'bob', domain: 'bob.example.com', created: 1 });
   await writer.putLink('bob', 'app1', { url: 'https://old.example/' }, 'old-token');
-  between = () => writer.putLink('bob', 'app1', { url: 'https://new.example/' }, 'new-token');
+  between = async () => {
+    await writer.putLink('bob', 'app1', { url: 'https://new.example/' }, 'new-token');
+  };
   const pair = await reader.getLinkForLaunch('bob', 'app1');
   expect(between).toBeUndefined(); // the write did land between the reads
   expect(`${pair?.link.url} ${pair?.token}`).toBe('https://new.example/ new-token');

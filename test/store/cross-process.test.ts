@@ -131,7 +131,7 @@ describe('cross-process locks', () => {
     holder.kill();
     await holder.exited;
     expect(await listTree(join(dataDir, 'locks'))).toEqual([
-      expect.stringMatching(/^user-alice\.lock 600 /),
+      expect.stringMatching(/^user-alice\.lock 644 /),
     ]);
     const store = createFileStore({ dataDir, logger: silentLogger, locks: { waitMs: 1_000 } });
     await store.createAccount({ user: 'alice', domain: 'alice.example', created: 1 });

@@ -8,7 +8,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BusyError } from '../../src/errors.ts';
 import { createMemoryLogger, silentLogger } from '../../src/log.ts';
-import { createFileLocks, type FileLockOptions } from '../../src/store/file-lock.ts';
+import {
+  createFileLocks,
+  type FileLockOptions,
+  removeOldAsides,
+} from '../../src/store/file-lock.ts';
 import { makeStoreTempDir, removeStoreTempDirs } from '../helpers/store-fs.ts';
 
 let dir: string;
@@ -135,6 +139,31 @@ describe('a lock held elsewhere', () => {
     await lockFile(content);
     await expect(locks({ waitMs: 50 })('x', async () => 'ran')).rejects.toBeInstanceOf(BusyError);
     expect(await readdir(dir)).toEqual(['x.lock']);
+  });
+
+  it('is kept fresh while held, so a hold longer than staleMs is not broken', async () => {
+    const order: string[] = [];
+    const long = locks({ staleMs: 150 })('x', async () => {
+      order.push('long in');
+      await sleep(600);
+      order.push('long out');
+    });
+    await sleep(20);
+    // Another process, waiting longer than staleMs several times over.
+    const other = locks({ staleMs: 150, waitMs: 2_000 })('x', async () => {
+      order.push('other');
+    });
+    await Promise.all([long, other]);
+    expect(order).toEqual(['long in', 'long out', 'other']);
+  });
+
+  it('taken aside by a crashed breaker, is swept once older than staleMs', async () => {
+    await writeFile(join(dir, 'x.lock.stale-old'), `1 ${hostname()} n\n`);
+    const old = new Date(Date.now() - 120_000);
+    await utimes(join(dir, 'x.lock.stale-old'), old, old);
+    await writeFile(join(dir, 'x.lock.stale-young'), `1 ${hostname()} n\n`);
+    await removeOldAsides(dir);
+    expect(await readdir(dir)).toEqual(['x.lock.stale-young']);
   });
 
   it('is left in place by a release when it is no longer ours', async () => {
