@@ -4,8 +4,9 @@
 // releases it. Waiting is bounded: past `waitMs` the call fails with BusyError (retry it).
 //
 // A lock file is stale, and broken by whoever waits for it, when its owner is a process of this
-// host that no longer runs (a crash, SIGKILL), or when it is older than `staleMs`: a reused pid,
-// another host, or a crash between the file's creation and its write. Holds last milliseconds.
+// host that no longer runs (a crash, SIGKILL), or when it has not been touched for `staleMs`: a
+// reused pid, another host, or a crash between the file's creation and its write. Holds last
+// milliseconds, and a holder touches its file every staleMs/3 while it holds it.
 //
 // Fairness: a process that releases a lock and takes it again at once would always beat a
 // process that polls for it. So a waiter takes its turn first, the file NAME.next (same rules):
@@ -40,7 +41,7 @@ export interface FileLockOptions {
   logger: Logger;
   /** How long a caller waits for another process before BusyError. */
   waitMs?: number;
-  /** A lock file older than this is stale whoever it names. */
+  /** A lock file untouched for this long is stale whoever it names. */
   staleMs?: number;
 }
 
