@@ -48,6 +48,8 @@ export interface FileLockOptions {
 const LOCK_WAIT_MS = 3_000;
 const LOCK_STALE_MS = 60_000;
 const LOCK_FILE_MODE = 0o644;
+/** What a lock file taken aside to be broken is named after: NAME.lock.stale-UUID. */
+const ASIDE = '.stale-';
 const MAX_PAUSE_MS = 20;
 const HOST = hostname();
 const { O_CREAT, O_EXCL, O_WRONLY, O_NOFOLLOW } = constants;
@@ -155,7 +157,7 @@ async function removeIfOurs(path: string, nonce: string): Promise<void> {
  */
 export async function removeOldAsides(dir: string, staleMs = LOCK_STALE_MS): Promise<void> {
   for (const name of await readdir(dir)) {
-    if (!name.includes('.stale-')) continue;
+    if (!name.includes(ASIDE)) continue;
     const stats = lstatSync(join(dir, name), { throwIfNoEntry: false });
     if (stats && Date.now() - stats.mtimeMs > staleMs) await unlinkIfExists(join(dir, name));
   }
@@ -186,7 +188,7 @@ export function createFileLocks({
     if (!seen || !isStale(seen)) return false;
     // Taken aside, then checked: between the look and the rename another process may have broken
     // the same stale file and created a live one, which must not be removed.
-    const aside = `${path}.stale-${randomUUID()}`;
+    const aside = `${path}${ASIDE}${randomUUID()}`;
     try {
       await rename(path, aside);
     } catch (error) {
