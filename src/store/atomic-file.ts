@@ -55,13 +55,13 @@ export async function lstatOrUndefined(path: string): Promise<Stats | undefined>
 }
 
 /** Throws unless `path` is missing or a regular file: a rename must never replace a symlink. */
-export async function assertReplaceable(path: string): Promise<void> {
+export function assertReplaceable(path: string): void {
   const stats = lstatSync(path, { throwIfNoEntry: false });
   if (stats && !stats.isFile()) throw new StoreIntegrityError(`not a regular file: ${path}`);
 }
 
 /** Throws unless `path` is missing or a real directory; returns whether it exists. */
-export async function checkDir(path: string): Promise<boolean> {
+export function checkDir(path: string): boolean {
   const stats = lstatSync(path, { throwIfNoEntry: false });
   if (stats && !stats.isDirectory()) throw new StoreIntegrityError(`not a directory: ${path}`);
   return stats !== undefined;
@@ -72,12 +72,12 @@ export async function checkDir(path: string): Promise<boolean> {
  * makes its entry in the parent durable: a file acknowledged inside it must not vanish with it.
  */
 export async function ensureDir(path: string, mode: number): Promise<void> {
-  if (await checkDir(path)) return;
+  if (checkDir(path)) return;
   try {
     await mkdir(path, { mode });
   } catch (error) {
     // Lost a race with another creator: fine as long as it is a real directory.
-    if (errorCode(error) === 'EEXIST' && (await checkDir(path))) return;
+    if (errorCode(error) === 'EEXIST' && checkDir(path)) return;
     throw error;
   }
   await chmodNoFollow(path, mode);
@@ -178,7 +178,7 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   mode: number,
 ): Promise<void> {
-  await assertReplaceable(path);
+  assertReplaceable(path);
   const temp = await writeTempFile(path, data, mode);
   try {
     await rename(temp, path);

@@ -152,8 +152,8 @@ export function createFileStore({
   const accountPath = (user: string) => join(accountsDir, `${user}.json`);
 
   /** The user's directory, every component checked not to be a symlink; undefined if missing. */
-  async function existingUserDir(user: string): Promise<string | undefined> {
-    if (!(await checkDir(integrationDir)) || !(await checkDir(linksDir))) return undefined;
+  function existingUserDir(user: string): string | undefined {
+    if (!checkDir(integrationDir) || !checkDir(linksDir)) return undefined;
     return userDirToRead(user);
   }
 
@@ -162,10 +162,10 @@ export function createFileStore({
    * without following links). Checking the parents on every read protects nothing — whoever can
    * plant a link there can edit the files — and they are checked by every write and by init().
    */
-  async function userDirToRead(user: string): Promise<string | undefined> {
+  function userDirToRead(user: string): string | undefined {
     // A checked user name is one plain path component: no join() needed (it showed per click).
     const dir = `${linksDir}/${user}`;
-    return (await checkDir(dir)) ? dir : undefined;
+    return checkDir(dir) ? dir : undefined;
   }
 
   /** The account, remembered while the accounts directory is unchanged (account-cache.ts). */
@@ -234,7 +234,7 @@ export function createFileStore({
   async function linkFilesToRead(user: string, app: string) {
     checkUser(user);
     checkApp(app);
-    const dir = await userDirToRead(user);
+    const dir = userDirToRead(user);
     return dir === undefined ? undefined : linkPaths(dir, app);
   }
 
@@ -326,7 +326,7 @@ export function createFileStore({
   }
 
   async function listNames(user: string, accept: (name: string) => string | undefined) {
-    const dir = await userDirToRead(user);
+    const dir = userDirToRead(user);
     if (!dir) return [];
     // Names only, like cPanel: an entry that is no regular file is refused when it is read.
     const names: string[] = [];
@@ -339,7 +339,7 @@ export function createFileStore({
   }
 
   async function listAccounts(): Promise<Account[]> {
-    if (!(await checkDir(accountsDir))) return [];
+    if (!checkDir(accountsDir)) return [];
     const accounts: Account[] = [];
     for (const entry of await readdir(accountsDir, { withFileTypes: true })) {
       const user = entry.name.endsWith('.json') ? entry.name.slice(0, -5) : '';
@@ -433,9 +433,9 @@ export function createFileStore({
       // links without an account (a later account of the name would inherit them). The user's
       // lock keeps every write of the user out of the window in between.
       return writeUser(user, true, async () => {
-        const dir = await existingUserDir(user);
+        const dir = existingUserDir(user);
         if (dir) await removeUserDir(dir);
-        if (!(await checkDir(accountsDir))) return false;
+        if (!checkDir(accountsDir)) return false;
         const existed = await unlinkIfExists(accountPath(user));
         accounts.forget();
         if (existed) await fsyncDir(accountsDir);
@@ -452,8 +452,8 @@ export function createFileStore({
         if (!(await lookupAccount(user))) return false;
         const dir = await createUserDir(user);
         const paths = linkPaths(dir, app);
-        await assertReplaceable(paths.user);
-        await assertReplaceable(paths.admin);
+        assertReplaceable(paths.user);
+        assertReplaceable(paths.admin);
         await settleLinkIntent(dir, app);
         // Admin file first: a user file is never installed without its token.
         await commitFiles(dir, intentName(app), [
@@ -506,7 +506,7 @@ export function createFileStore({
       checkUser(user);
       checkApp(app);
       return writeLink(user, app, async () => {
-        const dir = await existingUserDir(user);
+        const dir = existingUserDir(user);
         if (!dir) return false;
         const paths = linkPaths(dir, app);
         await settleLinkIntent(dir, app);
@@ -522,11 +522,11 @@ export function createFileStore({
       checkUser(user);
       checkApp(app);
       return writeLink(user, app, async () => {
-        const dir = await existingUserDir(user);
+        const dir = existingUserDir(user);
         if (!dir) return false;
         const paths = linkPaths(dir, app);
-        await assertReplaceable(paths.user);
-        await assertReplaceable(paths.admin);
+        assertReplaceable(paths.user);
+        assertReplaceable(paths.admin);
         await settleLinkIntent(dir, app);
         const existed = await unlinkIfExists(paths.user);
         // The user file must be gone durably before the admin file: never a token-less link.
@@ -560,7 +560,7 @@ export function createFileStore({
     async getGroup(user, groupId) {
       checkUser(user);
       checkName('group', groupId);
-      const dir = await userDirToRead(user);
+      const dir = userDirToRead(user);
       if (!dir) return undefined;
       const path = groupPath(dir, groupId);
       const data = await readJsonObject(path);
@@ -577,10 +577,10 @@ export function createFileStore({
       checkUser(user);
       checkName('group', groupId);
       return writeItem(user, `group/${user}/${groupId}`, async () => {
-        const dir = await existingUserDir(user);
+        const dir = existingUserDir(user);
         if (!dir) return false;
         const path = groupPath(dir, groupId);
-        await assertReplaceable(path);
+        assertReplaceable(path);
         const existed = await unlinkIfExists(path);
         if (existed) await fsyncDir(dir);
         return existed;

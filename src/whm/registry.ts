@@ -116,7 +116,7 @@ interface Ran {
  */
 async function callFunction(fn: WhmFunction, args: WhmArgs, deps: WhmDeps): Promise<Ran | Refusal> {
   let input = args;
-  for (const [alias, param] of Object.entries(fn.aliases ?? {})) {
+  for (const [alias, param] of fn.aliases ? Object.entries(fn.aliases) : []) {
     if (input[param] !== undefined) continue;
     if (input[alias] !== undefined) input = { ...input, [param]: input[alias] };
     else if (!fn.doc.params.shape[param]?.safeParse(undefined).success) {
@@ -141,10 +141,7 @@ export async function runWhmFunction(
   if (!fn) return failure(name, unknownFunctionReason(name));
   try {
     checkApiVersion(args);
-    const ran = await callFunction(fn, args, deps).catch((error: unknown) => {
-      if (isPublicError(error)) return { refused: error.message };
-      throw error;
-    });
+    const ran = await callFunction(fn, args, deps);
     if ('refused' in ran) {
       return fn.refuse ? fn.refuse(ran.refused, args) : failure(name, ran.refused);
     }
