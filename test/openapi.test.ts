@@ -379,7 +379,6 @@ describe('what the document says is what the validation does', () => {
         'create_integration_group.order',
         'create_integration_group.group_id',
         'createacct.username',
-        'create_user_session.app',
         'get_users_links.service',
       ]),
     );

@@ -185,17 +185,12 @@ describe('create_user_session', () => {
     expect(cp_security_token).toMatch(/^\/cpsess\d{10}$/);
   });
 
-  it('refuses other services naming cpaneld, unknown users and unknown apps', async () => {
+  it('refuses other services naming cpaneld, and unknown users', async () => {
     const other = await whm('create_user_session', { user: 'alice', service: 'whostmgrd' });
     expect(other.metadata.result).toBe(0);
     expect(other.metadata.reason).toContain('“cpaneld”');
     const nobody = await whm('create_user_session', { user: 'nobody1' });
     expect(nobody.metadata.reason).toBe('You do not have a user named “nobody1”.');
-    const noApp = await whm('create_user_session', { user: 'alice', app: 'secret' });
-    expect(noApp.metadata.result).toBe(0);
-    expect(noApp.metadata.reason).toBe(
-      'The “app” parameter must name an integration link of the user “alice”; there is no link “secret”.',
-    );
   });
 
   it('stores only digests: session files are 0600 in a 0700 directory and hold no secret', async () => {
@@ -289,6 +284,68 @@ describe('the login URL', () => {
     const path = new URL(await loginUrl('alice'));
     const overTls = await app.request(`https://127.0.0.1${path.pathname}${path.search}`);
     expect(overTls.headers.get('set-cookie')).toContain('; Secure');
+  });
+
+  it('with an app that opens nothing logs in to the home page, as cPanel does', async () => {
+    // cPanel: "An invalid application name, to create the session but not link it to an
+    // application." Another user's link, a cPanel app name, a malformed or huge name.
+    for (const app of ['secret', 'Email_Accounts', 'a b', '../x', 'x'.repeat(5000)]) {
+      const url = new URL(await loginUrl('alice', app));
+      const res = await call(`${url.pathname}${url.search}`);
+      expect(res.status, app).toBe(302);
+      expect(res.headers.location, app).toBe('/');
+      expect(res.headers['set-cookie']).toContain('cpsession=');
+    }
+    // A link removed between the call and the login: home too, not an error page.
+    await createLink('alice', 'soon_gone', { url: 'https://gone.example/' });
+    const url = new URL(await loginUrl('alice', 'soon_gone'));
+    expect(
+      (await whm('remove_integration_link', { user: 'alice', app: 'soon_gone' })).metadata.result,
+    ).toBe(1);
+    const res = await call(`${url.pathname}${url.search}`);
+    expect(res.headers.location).toBe('/');
+  });
+
+  it('with an appkey from get_users_links launches the link it maps to when opened', async () => {
+    expect(
+      (await whm('createacct', { username: 'keys', domain: 'keys.example.com' })).metadata.result,
+    ).toBe(1);
+    // Hidden links are not what an appkey maps to; among visible ones, the menu's first.
+    await createLink('keys', 'hidden_help', {
+      implements: 'support',
+      hide: '1',
+      url: 'https://hidden.example/',
+    });
+    await createLink('keys', 'help_b', {
+      implements: 'support',
+      label: 'B help',
+      url: 'https://b.example/',
+    });
+    await createLink('keys', 'help_a', {
+      implements: 'support',
+      label: 'A help',
+      url: 'https://a.example/',
+    });
+    const keys = (await whm('get_users_links', { user: 'keys' })).data;
+    expect(keys.support).toBe('/integration/index.html?app=help_a');
+    expect(keys.upgrade).toBe('/');
+    const open = async (app: string) => {
+      const url = new URL(await loginUrl('keys', app));
+      return call(`${url.pathname}${url.search}`);
+    };
+    // The links have no autologin_token_url: a launch goes to the link's url.
+    expect((await open('support')).headers.location).toBe('https://a.example/');
+    // Resolved when the URL is opened, not when it was made.
+    const made = new URL(await loginUrl('keys', 'upgrade'));
+    await createLink('keys', 'more', { implements: 'upgrade', url: 'https://more.example/' });
+    expect((await call(`${made.pathname}${made.search}`)).headers.location).toBe(
+      'https://more.example/',
+    );
+    // An appkey with no visible link implementing it: home.
+    expect((await open('customer_service')).headers.location).toBe('/');
+    // A link whose app is an appkey wins over the mapping, as in get_users_links.
+    await createLink('keys', 'support', { implements: 'tool', url: 'https://own.example/' });
+    expect((await open('support')).headers.location).toBe('https://own.example/');
   });
 
   it('with app= goes straight into that launch', async () => {

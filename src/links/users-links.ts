@@ -43,6 +43,19 @@ export async function readAll<T>(
   return found;
 }
 
+const isBuiltinAppkey = (value: string) => (BUILTIN_APPKEYS as readonly string[]).includes(value);
+
+/** The user's links, and the visible ones in menu order. */
+async function readLinks(store: Store, user: string) {
+  const links = await readAll(await store.listLinks(user), (app) => store.getLink(user, app));
+  const visible = links.filter(([, config]) => config.hide !== '1').sort(menuOrder);
+  return { links, visible };
+}
+
+/** The app of the first visible link implementing a built-in appkey, in menu order. */
+const firstImplementing = (visible: [string, LinkUserConfig][], appkey: string) =>
+  visible.find(([, config]) => config.implements === appkey)?.[0];
+
 /**
  * appkey → path. Each built-in appkey leads to the first visible link implementing it, else to
  * APPKEY_FALLBACK_PATH; each link (hidden ones too: they stay launchable) is keyed by its app,
@@ -53,15 +66,28 @@ export async function getUsersLinks(
   params: UsersLinksParams,
 ): Promise<Record<string, string>> {
   // params.service is cpaneld, the one interface there is (the schema refuses others).
-  const { user } = params;
-  const links = await readAll(await store.listLinks(user), (app) => store.getLink(user, app));
-  const visible = links.filter(([, config]) => config.hide !== '1').sort(menuOrder);
+  const { links, visible } = await readLinks(store, params.user);
   // No prototype: an app may be named "__proto__", which on a plain object would set nothing.
   const data: Record<string, string> = Object.create(null);
   for (const appkey of BUILTIN_APPKEYS) {
-    const first = visible.find(([, config]) => config.implements === appkey);
-    data[appkey] = first ? launchPath(first[0]) : APPKEY_FALLBACK_PATH;
+    const first = firstImplementing(visible, appkey);
+    data[appkey] = first === undefined ? APPKEY_FALLBACK_PATH : launchPath(first);
   }
   for (const [app] of links) data[app] = launchPath(app);
   return data;
+}
+
+/**
+ * The link a login URL made with `app` launches, read when the URL is opened: the link named
+ * `app`, else for a built-in appkey the link get_users_links maps it to; undefined (the home
+ * page) when there is none. `app` must already follow the link-name rule.
+ */
+export async function loginLaunchTarget(
+  store: Store,
+  user: string,
+  app: string,
+): Promise<string | undefined> {
+  if (await store.getLink(user, app)) return app;
+  if (!isBuiltinAppkey(app)) return undefined;
+  return firstImplementing((await readLinks(store, user)).visible, app);
 }

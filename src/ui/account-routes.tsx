@@ -2,6 +2,7 @@
 // (a POST carrying the session's cp_security_token, refused when another site sends it).
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
+import { loginLaunchTarget } from '../links/users-links.ts';
 import { BodyTooLargeError, readBodyText } from '../read-body.ts';
 import { HomePage } from './home-page.tsx';
 import { LoginRequiredPage } from './launch-pages.tsx';
@@ -84,7 +85,9 @@ export function createAccountRoutes(deps: PageDeps): Hono<PageEnv> {
     c.set('sessionId', opened.sessionId);
     // The login URL itself shows intent, so an app it names is launched at once (a redirect to
     // the click path would arrive as a cross-site navigation and ask for confirmation).
-    if (opened.app) return launchResponse(c, deps, opened.session.user, opened.app);
+    const user = opened.session.user;
+    const app = opened.app && (await loginLaunchTarget(deps.store, user, opened.app));
+    if (app) return launchResponse(c, deps, user, app);
     return c.redirect('/', 302);
   });
 

@@ -2,23 +2,18 @@
 // valid for 300 s, optionally going straight into the launch of one of the user's links.
 import { z } from 'zod';
 import { noSuchAccount, serviceParam, userParam } from '../../accounts/accounts.ts';
-import { noSuchLink } from '../../links/links.ts';
 import { appParam } from '../../links/schema.ts';
 import { about, str } from '../../rules.ts';
 import { defineWhmFunction } from '../registry.ts';
 
-// An empty `app` means none, as an absent one does (forms send empty fields).
+// What to open after login. As on cPanel, a name that opens nothing is no error: the session is
+// made and not linked to an app (it goes home). An empty `app` means none (forms send empty fields).
 const launchApp = about(
   str('app')
     .optional()
-    .transform((v) => (v === '' ? undefined : v))
-    .pipe(appParam.optional()),
-  'An integration link of the user to launch straight after login; empty or absent → the home page.',
-).meta({
-  pattern: `^$|${appParam.meta()?.pattern as string}`,
-  maxLength: 64,
-  examples: ['WHMCS_billing'],
-});
+    .transform((v) => (v === '' ? undefined : v)),
+  'What to open straight after login: an integration link’s `app`, or an appkey from get_users_links (`billing`, `customer_service`, `support`, `upgrade`: the link it maps to when the URL is opened). Anything else, or empty or absent, logs in to the home page, as cPanel does with an app name it does not know.',
+).meta({ examples: ['WHMCS_billing', 'billing'] });
 
 const createSessionParams = z.object({
   user: userParam,
@@ -35,11 +30,12 @@ export default defineWhmFunction(
     params: createSessionParams,
   },
   async ({ user, service, app }, deps) => {
-    if (app !== undefined && !(await deps.store.getLink(user, app))) throw noSuchLink(user, app);
     // The login belongs to this account, not to whichever account later has the name.
     const account = await deps.store.getAccount(user);
     if (!account) throw noSuchAccount(user);
-    const login = await deps.sessions.createLogin(user, app, account.id);
+    // Only a name that could be a link (appkeys are) is kept; the login resolves it when opened.
+    const launch = app !== undefined && appParam.safeParse(app).success ? app : undefined;
+    const login = await deps.sessions.createLogin(user, launch, account.id);
     const url = `${deps.publicUrl()}/login/?session=${encodeURIComponent(login.token)}`;
     return {
       data: {
