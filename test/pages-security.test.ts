@@ -1,7 +1,10 @@
 // The end-user side over real sockets, from an attacker's point of view: single-use, expiring
 // login URLs; idle sessions; cookie flags; logout CSRF; only one's own links; forged, altered,
 // borrowed and expired continuations; markup in labels; and the link token never shown.
+
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -861,6 +864,31 @@ describe('UAPI over the session', () => {
 });
 
 describe('secrets', () => {
+  it('a partner echoing the token as its attempt gets neither to the wait page nor the log', async () => {
+    const echo = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ retry: 5, attempt: new URLSearchParams(body).get('token') }));
+      });
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = echo.address() as AddressInfo;
+      await createLink('alice', 'echo', { autologin_token_url: `http://127.0.0.1:${port}/` });
+      const page = await launch('echo', await logIn('alice'));
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('Connecting you to');
+      expect(page.body).not.toContain('reports attempt');
+      // The test below looks for the token in every page and log line, this one's included.
+    } finally {
+      await new Promise((resolve) => echo.close(resolve));
+    }
+  });
+
   it('no link token appears in any page, header or log line', async () => {
     expect(seen.length).toBeGreaterThan(50);
     for (const text of seen) expect(text).not.toContain(SENTINEL);

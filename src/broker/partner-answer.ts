@@ -44,7 +44,8 @@ export function readAnswer(response: PartnerResponse): PartnerAnswer {
   const extra = partnerAttempt === undefined ? {} : { partnerAttempt };
 
   if (typeof answer.redirect_url === 'string') {
-    const location = toSafeLocation(answer.redirect_url);
+    // No length rule of its own (SPEC §5.3): the body cap bounds it.
+    const location = toSafeLocation(answer.redirect_url, Number.POSITIVE_INFINITY);
     return location
       ? { kind: 'destination', location, ...extra }
       : { kind: 'failed', detail: 'unsafe-redirect-url', ...extra };
@@ -72,9 +73,14 @@ export function waitSeconds(retry: unknown): number {
   return Math.min(Math.abs(Math.trunc(value)), MAX_WAIT_SECONDS);
 }
 
-/** Informational only (shown and logged), so kept short and plain. */
+const ATTEMPT_NUMBER = /^\d{1,3}$/;
+
+/**
+ * The partner's `attempt`, informational (shown to the user and logged), kept only as what it
+ * is: an attempt number of 0–999, as a JSON integer or digits. Any other value is dropped: a
+ * partner that echoes the token, or sends text made to mislead, must not reach a page or a log.
+ */
 function readPartnerAttempt(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'string' && value !== '') return value.slice(0, 32);
-  return undefined;
+  const text = typeof value === 'number' ? String(value) : value;
+  return typeof text === 'string' && ATTEMPT_NUMBER.test(text) ? String(Number(text)) : undefined;
 }

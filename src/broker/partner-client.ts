@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher, errors } from 'undici';
 import {
   createDeadlineQueue,
   type DeadlineEntry,
@@ -313,6 +313,13 @@ function createDecoder(contentEncoding: string | string[] | undefined): Transfor
   }
 }
 
+/**
+ * undici's SocketError messages for a response it will not read: a 100 Continue it did not ask
+ * for (it never sends `Expect`), a 101 upgrade, bytes with no request. The partner answered, so
+ * this is no reset to retry: the token was delivered.
+ */
+const UNREADABLE_ANSWER = new Set(['bad response', 'bad upgrade']);
+
 const REFUSED = new Set(['ECONNREFUSED']);
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 const TIMEOUT = new Set([
@@ -331,6 +338,7 @@ function classify(
   const codes = errorCodes(error);
   if (codes.has('UND_ERR_RES_EXCEEDED_MAX_SIZE')) return 'too-large';
   if ([...codes].some((code) => TIMEOUT.has(code))) return 'timeout';
+  if (error instanceof errors.SocketError && UNREADABLE_ANSWER.has(error.message)) return 'other';
   // Refused and reset are transient only before any answer: a partner that dropped the
   // connection mid-body may have consumed the token already.
   if (!state.answered && [...codes].some((code) => REFUSED.has(code))) return 'refused';

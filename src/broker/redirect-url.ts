@@ -35,12 +35,16 @@ export function checkHttpUrl(value: unknown): string | undefined {
   return typeof checked === 'string' ? checked : undefined;
 }
 
-/** The parsed URL when `value` follows the rule, else the reason (see checkHttpUrl). */
-function parseHttpUrl(value: unknown): URL | string {
+/**
+ * The parsed URL when `value` follows the rule, else the reason (see checkHttpUrl). Stored URLs
+ * are at most MAX_URL_LENGTH characters; a partner's redirect_url has no length rule of its own
+ * (SPEC §5.3), the partner's body cap bounds it.
+ */
+function parseHttpUrl(value: unknown, maxLength = MAX_URL_LENGTH): URL | string {
   if (typeof value !== 'string') return 'must be a string';
   // Characters as a person counts them (code points), like every other length rule.
-  if (value.length > MAX_URL_LENGTH && [...value].length > MAX_URL_LENGTH) {
-    return `may be at most ${MAX_URL_LENGTH} characters long`;
+  if (value.length > maxLength && [...value].length > maxLength) {
+    return `may be at most ${maxLength} characters long`;
   }
   if (FORBIDDEN_CHARACTERS.test(value)) {
     return 'must not contain control characters, whitespace or backslashes';
@@ -71,10 +75,10 @@ export function isSafeRedirectUrl(value: unknown): value is string {
 
 /**
  * The serialised form of a safe URL, or undefined. Serialising percent-encodes non-ASCII
- * characters, which a Location header cannot carry.
+ * characters, which a Location header cannot carry. `maxLength` is the stored URLs' unless given.
  */
-export function toSafeLocation(value: unknown): string | undefined {
-  const parsed = parseHttpUrl(value);
+export function toSafeLocation(value: unknown, maxLength = MAX_URL_LENGTH): string | undefined {
+  const parsed = parseHttpUrl(value, maxLength);
   return typeof parsed === 'string' ? undefined : parsed.href;
 }
 

@@ -506,7 +506,7 @@ describe('launchApp: yield mode', () => {
 
 describe('launchApp: the log line', () => {
   it('writes one line per launch with the outcome, attempts, status and latency', async () => {
-    const t = setup([retry(2, { attempt: 'first' }), redirect()]);
+    const t = setup([retry(2, { attempt: 7 }), redirect()]);
     await t.launch();
     const lines = t.logLines();
     expect(lines).toHaveLength(1);
@@ -519,7 +519,7 @@ describe('launchApp: the log line', () => {
       attempts: 2,
       lastAttempt: 2,
       partnerStatus: 200,
-      partnerAttempt: 'first',
+      partnerAttempt: '7',
       latencyMs: 10,
       waitedMs: 2_000,
       durationMs: 2_000,

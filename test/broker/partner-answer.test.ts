@@ -62,6 +62,14 @@ describe('readAnswer', () => {
     });
   });
 
+  it('takes a redirect_url longer than the 2048 characters of a stored URL (a JWT in it)', () => {
+    const long = `https://billing.example/sso?jwt=eyJhbGciOiJIUzI1NiJ9.${'A'.repeat(20_000)}.sig`;
+    expect(readAnswer(answer(200, { redirect_url: long }))).toEqual({
+      kind: 'destination',
+      location: long,
+    });
+  });
+
   it('lets redirect_url win over retry, even when the redirect is unsafe', () => {
     expect(readAnswer(answer(200, { redirect_url: redirect, retry: 5 })).kind).toBe('destination');
     expect(readAnswer(answer(200, { redirect_url: 'javascript:x', retry: 5 }))).toEqual({
@@ -76,6 +84,33 @@ describe('readAnswer', () => {
       waitMs: 2000,
       partnerAttempt: '1',
     });
+  });
+
+  it.each([
+    ['a3f9c2e1d4b5a6978877665544332211'], // a token echoed back
+    ['first'],
+    ['1000'],
+    [1000],
+    [-1],
+    [2.5],
+    [' 2'],
+    ['\u202e2'],
+    [true],
+    [null],
+    [[1]],
+  ])('drops an attempt that is no number of 0–999: %j', (attempt) => {
+    expect(readAnswer(answer(200, { retry: 1, attempt }))).toEqual({ kind: 'retry', waitMs: 1000 });
+  });
+
+  it('keeps an attempt number as digits, as a number or a string', () => {
+    for (const [attempt, shown] of [
+      [0, '0'],
+      [999, '999'],
+      ['007', '7'],
+      ['3', '3'],
+    ] as const) {
+      expect(readAnswer(answer(200, { retry: 1, attempt })).partnerAttempt).toBe(shown);
+    }
   });
 
   it('parses JSON whatever the content type and tolerates a BOM', () => {

@@ -245,6 +245,32 @@ describe('createPartnerClient', () => {
     expect(response).toMatchObject({ kind: 'transport-error', code: 'other' });
   });
 
+  it('reports an unasked-for 100 Continue or 101 upgrade as other, not a reset to retry', async () => {
+    // undici refuses to read on past either (the broker never sends `Expect`); the partner has
+    // the token by then, so sending it again would be wrong.
+    let posts = 0;
+    const continued = await server((_req, res) => {
+      posts += 1;
+      res.writeContinue();
+      sendJson(res, 200, { redirect_url: 'https://partner.example/sso' });
+    });
+    expect(await client().post(continued.url, FORM)).toMatchObject({
+      kind: 'transport-error',
+      code: 'other',
+    });
+    const upgraded = await server((req) => {
+      posts += 1;
+      req.socket.end(
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\n',
+      );
+    });
+    expect(await client().post(upgraded.url, FORM)).toMatchObject({
+      kind: 'transport-error',
+      code: 'other',
+    });
+    expect(posts).toBe(2);
+  });
+
   it('stops when the caller aborts', async () => {
     const partner = await server(() => {});
     const controller = new AbortController();
