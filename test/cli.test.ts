@@ -58,6 +58,34 @@ describe('linkbroker serve', () => {
     expect(second).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
   });
 
+  it('serves its pages when started from another directory (its own tsconfig, not the cwd’s)', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve'], {
+      cwd: dataDir,
+      env: { ...process.env, LINKBROKER_DATA_DIR: dataDir, PORT: '0' },
+    });
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout?.on('data', (d) => {
+          out += d;
+          const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+          if (found) resolve(found);
+        });
+        child.on('exit', () => reject(new Error(`serve exited: ${out}`)));
+      });
+      const docs = await fetch(`${url}/docs/api`);
+      expect(docs.status).toBe(200);
+      expect(await docs.text()).toContain('<html');
+      const home = await fetch(`${url}/`);
+      expect(home.status).toBe(401);
+      expect(await home.text()).toContain('Please log in');
+    } finally {
+      const exited = new Promise((r) => child.on('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
   it('stops with one line naming the variable when the configuration is bad', async () => {
     const { code, stdout, stderr } = await run(['serve'], { PORT: 'eighty' });
     expect(code).toBe(1);
