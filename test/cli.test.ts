@@ -188,6 +188,7 @@ describe('linkbroker whmapi1', () => {
     // intent, and a new link whose admin file is in place and whose user file is not yet.
     const userDir = join(dataDir, 'integration', 'links', 'alice');
     await mkdir(userDir, { recursive: true });
+    await mkdir(join(dataDir, 'accounts'));
     const temp = join(userDir, '.billing.userconfig.tmp-0123456789abcdef');
     const admin = join(userDir, 'billing.adminconfig');
     await writeFile(temp, '{"label": "Billing"}\n');
@@ -339,5 +340,24 @@ describe('linkbroker whmapi1', () => {
       `linkbroker whmapi1: there is no data dir at ${missing} (LINKBROKER_DATA_DIR): start the server once to create it, or set the variable to the server's.`,
     );
     expect(existsSync(missing)).toBe(false);
+  });
+
+  it('refuses a directory with files but no accounts/ (a project dir, not a data dir)', async () => {
+    const other = join(dataDir, 'project');
+    await mkdir(other);
+    await writeFile(join(other, 'README.md'), '# not a data dir\n');
+    const { code, stdout, stderr } = await run(['whmapi1', 'listaccts'], {
+      LINKBROKER_DATA_DIR: other,
+    });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim()).toBe(
+      `linkbroker whmapi1: ${other} (LINKBROKER_DATA_DIR) is not a linkbroker data dir: it has files but no accounts/; set the variable to the server's.`,
+    );
+    expect(await readdir(other)).toEqual(['README.md']);
+    // An empty directory is a new data dir.
+    const fresh = join(dataDir, 'fresh');
+    await mkdir(fresh);
+    expect((await run(['whmapi1', 'listaccts'], { LINKBROKER_DATA_DIR: fresh })).code).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 // `linkbroker whmapi1 FUNCTION key=value…`: runs a WHM API 1 function directly on the data dir,
 // without HTTP, and prints the JSON envelope — like cPanel's own whmapi1.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { unescape as unescapeUri } from 'node:querystring';
 import { createFileSessionRecords } from '../accounts/session-files.ts';
@@ -100,6 +100,14 @@ export async function runWhmapi1(argv: string[]): Promise<number> {
   if (!existsSync(dataDir)) {
     console.error(
       `linkbroker whmapi1: there is no data dir at ${dataDir} (LINKBROKER_DATA_DIR): start the server once to create it, or set the variable to the server's.`,
+    );
+    return 1;
+  }
+  // Nor may another directory that exists: a data dir has accounts/ (a new one is empty).
+  const entries = readdirSync(dataDir);
+  if (entries.length > 0 && !entries.includes('accounts')) {
+    console.error(
+      `linkbroker whmapi1: ${dataDir} (LINKBROKER_DATA_DIR) is not a linkbroker data dir: it has files but no accounts/; set the variable to the server's.`,
     );
     return 1;
   }

@@ -108,6 +108,11 @@ export async function chmodNoFollow(path: string, mode: number): Promise<void> {
   const fd = openNoFollow(path, O_RDONLY | O_NONBLOCK);
   try {
     fchmodSync(fd, mode);
+  } catch (error) {
+    // An error of a call on a handle names no file: name it (EPERM on a directory of another
+    // owner is a start-up failure to explain in one line, not a stack trace).
+    if (error instanceof Error) Object.assign(error, { path, syscall: 'chmod' });
+    throw error;
   } finally {
     closeSync(fd);
   }
