@@ -140,6 +140,42 @@ describe('linkbroker serve', () => {
     expect(lines[0]).toMatch(/^linkbroker demo: cannot prepare the demo account in the data dir: /);
   });
 
+  it('demo: the “another login URL” command it prints works as printed (PORT=0, own data dir)', async () => {
+    const demo = spawn(process.execPath, [BIN, 'demo'], {
+      env: { ...process.env, LINKBROKER_DATA_DIR: dataDir, PORT: '0' },
+    });
+    try {
+      let out = '';
+      const line = await new Promise<string>((resolve, reject) => {
+        demo.stdout?.on('data', (d) => {
+          out += d;
+          const found = /Another login URL: (.+)\n/.exec(out)?.[1];
+          if (found) resolve(found);
+        });
+        demo.on('exit', () => reject(new Error(`demo exited: ${out}`)));
+      });
+      const server = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] as string;
+      // VAR=value … npx linkbroker whmapi1 ARGS (no value here needs quoting).
+      const words = line.split(' ');
+      const env = Object.fromEntries(
+        words.filter((w) => /^[A-Z_]+=/.test(w)).map((w) => w.split(/=(.*)/s).slice(0, 2)),
+      );
+      expect(env).toEqual({ LINKBROKER_DATA_DIR: dataDir, LINKBROKER_PUBLIC_URL: server });
+      const args = words.slice(words.indexOf('whmapi1'));
+      const made = await runCli(args, env);
+      expect(made.code).toBe(0);
+      const url = JSON.parse(made.stdout).data.url as string;
+      expect(url.startsWith(`${server}/login/?session=`)).toBe(true);
+      const opened = await fetch(url, { redirect: 'manual' });
+      expect(opened.status).toBe(302);
+      expect(opened.headers.get('set-cookie')).toContain('cpsession=');
+    } finally {
+      const exited = new Promise((r) => demo.on('exit', r));
+      demo.kill('SIGTERM');
+      await exited;
+    }
+  });
+
   it('writes an IPv6 listen address in brackets, and leaves unknown failures alone', () => {
     const config = loadConfig({ LINKBROKER_HOST: '::1', PORT: '4203' });
     const inUse = Object.assign(new Error('listen EADDRINUSE'), {
@@ -179,6 +215,14 @@ describe('linkbroker serve', () => {
     const { code, stderr } = await run(['frobnicate']);
     expect(code).toBe(2);
     expect(stderr).toContain('unknown command “frobnicate”');
+    // No command at all is a usage error too: the usage on stderr, stdout left clean.
+    const bare = await run([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toContain('usage: linkbroker');
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: linkbroker');
   });
 });
 

@@ -1,8 +1,11 @@
 // `linkbroker demo` (what `npm start` runs): the server on the data dir (./data by default) plus
 // the bundled mock partner and the `demo` account (demo-seed.ts). Safe to run again and again.
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { startMockPartner } from '../../mock-partner/index.ts';
+import type { Config } from '../config.ts';
 import { createLogger } from '../log.ts';
+import { defaultPublicUrl } from '../runtime.ts';
 import { DEMO_USER, demoLoginUrl, seedDemo } from './demo-seed.ts';
 import {
   configOrExit,
@@ -18,6 +21,25 @@ const DEMO_USAGE = `usage: linkbroker demo
 Starts the server with the bundled mock partner and a demo account (what npm start runs), and
 prints a login URL. It takes no arguments: the configuration comes from the environment (see
 README.md).`;
+
+/** A word for a POSIX shell: as it is when plain, else in single quotes. */
+const shellWord = (word: string) =>
+  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * The command that makes another login URL for this server: with the variables `whmapi1` needs
+ * to find its data dir and write its URL, when they are not what it would take by default.
+ */
+export function loginCommand(config: Config, serverUrl: string): string {
+  const env: string[] = [];
+  if (process.env.LINKBROKER_DATA_DIR !== undefined) {
+    env.push(`LINKBROKER_DATA_DIR=${shellWord(resolve(config.dataDir))}`);
+  }
+  if ((config.publicUrl ?? defaultPublicUrl(config.host, config.port)) !== serverUrl) {
+    env.push(`LINKBROKER_PUBLIC_URL=${shellWord(serverUrl)}`);
+  }
+  return [...env, `npx linkbroker whmapi1 create_user_session user=${DEMO_USER}`].join(' ');
+}
 
 export async function runDemo(argv: string[]): Promise<number> {
   const refused = refuseArguments('demo', argv, DEMO_USAGE);
@@ -72,9 +94,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     console.log('');
     console.log('  Open the demo control panel (single use, valid for 5 minutes):');
     console.log(`    ${loginUrl}`);
-    console.log(
-      `  Another login URL: npx linkbroker whmapi1 create_user_session user=${DEMO_USER}`,
-    );
+    console.log(`  Another login URL: ${loginCommand(config, running.url)}`);
     console.log('');
     await untilSignal();
     // The mock partner last: clicks in progress are still talking to it.

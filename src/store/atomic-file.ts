@@ -63,8 +63,17 @@ export function assertReplaceable(path: string): void {
 /** Throws unless `path` is missing or a real directory; returns whether it exists. */
 export function checkDir(path: string): boolean {
   const stats = lstatSync(path, { throwIfNoEntry: false });
-  if (stats && !stats.isDirectory()) throw new StoreIntegrityError(`not a directory: ${path}`);
+  if (stats && !stats.isDirectory()) throw notADirectory(path, stats);
   return stats !== undefined;
+}
+
+/** The integrity error for a store path that should be a directory: a symlink is named as one. */
+function notADirectory(path: string, stats: Stats): StoreIntegrityError {
+  return new StoreIntegrityError(
+    stats.isSymbolicLink()
+      ? `a symlink, which the store never follows, where a directory should be: ${path}`
+      : `not a directory: ${path}`,
+  );
 }
 
 /**
@@ -90,7 +99,7 @@ export async function ensureDir(path: string, mode: number): Promise<void> {
  */
 export async function repairDirMode(path: string, mode: number): Promise<void> {
   const stats = lstatSync(path);
-  if (!stats.isDirectory()) throw new StoreIntegrityError(`not a directory: ${path}`);
+  if (!stats.isDirectory()) throw notADirectory(path, stats);
   if ((stats.mode & 0o7777) !== mode) await chmodNoFollow(path, mode);
 }
 
