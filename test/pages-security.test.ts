@@ -441,6 +441,8 @@ describe('sessions', () => {
     const body = `cp_security_token=${encodeURIComponent(token)}`;
     expect((await post(body, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await post(body, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post(body, { 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect((await post(body, { origin: 'null' })).status).toBe(403);
     expect((await call('/', { cookie })).status).toBe(200);
 
     const out = await post(body, { origin: server.url, 'sec-fetch-site': 'same-origin' });
@@ -594,15 +596,26 @@ describe('the click path', () => {
     expect(partner.requests.length).toBe(before);
   });
 
-  it('asks for confirmation when another site started the launch', async () => {
+  it('asks for confirmation when a page of another site or origin started the launch', async () => {
+    const cookie = await logIn('alice');
     const before = partner.requests.length;
-    const res = await launch('instant', await logIn('alice'), '', {
-      'sec-fetch-site': 'cross-site',
-    });
-    expect(res.status).toBe(200);
-    expect(res.body).toContain('Open instant?');
-    expect(res.body).toContain('<a class="button" href="/integration/index.html?app=instant">');
+    // same-site: a sibling origin (another subdomain or port, e.g. a customer's page on the
+    // hosting server), which the Lax cookie reaches even from an <img>.
+    for (const headers of [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' },
+    ]) {
+      const res = await launch('instant', cookie, '', headers);
+      expect(res.status).toBe(200);
+      expect(res.body).toContain('Open instant?');
+      expect(res.body).toContain('<a class="button" href="/integration/index.html?app=instant">');
+    }
     expect(partner.requests.length).toBe(before);
+    // The panel's own pages (same-origin), or a typed address (none), launch at once.
+    for (const site of ['same-origin', 'none']) {
+      const res = await launch('instant', cookie, '', { 'sec-fetch-site': site });
+      expect(res.status).toBe(302);
+    }
   });
 
   it('refuses bad app names with a page', async () => {
@@ -815,11 +828,25 @@ describe('UAPI over the session', () => {
       (await call('/execute/Integration/fetch_url?app=secret', { cookie })).body,
     );
     expect(bobs.status).toBe(0);
-    const cross = await call('/execute/Integration/fetch_url?app=instant', {
+    const before = partner.requests.length;
+    for (const headers of [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site', 'sec-fetch-dest': 'image' },
+      { origin: 'https://customer.example' },
+      { origin: 'null' },
+    ]) {
+      const cross = await call('/execute/Integration/fetch_url?app=instant', { cookie, headers });
+      expect(cross.status).toBe(403);
+      expect(JSON.parse(cross.body).errors).toEqual([
+        'Requests started by another website are refused.',
+      ]);
+    }
+    expect(partner.requests.length).toBe(before);
+    const own = await call('/execute/Integration/fetch_url?app=instant', {
       cookie,
-      headers: { 'sec-fetch-site': 'cross-site' },
+      headers: { origin: server.url, 'sec-fetch-site': 'same-origin' },
     });
-    expect(cross.status).toBe(403);
+    expect(JSON.parse(own.body).status).toBe(1);
   });
 
   it('refuses a body over the limit with 413, and closes the connection', async () => {

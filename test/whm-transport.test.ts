@@ -228,6 +228,64 @@ describe('authentication', () => {
     }
   });
 
+  it('refuses a call a page of another site or origin started, before looking at credentials', async () => {
+    // A browser keeps Basic credentials once given and sends them with any page's request: an
+    // <img> elsewhere must not remove an account.
+    const authorization = basic('root', ROOT_PASSWORD);
+    expect(
+      (
+        await json(
+          await fetch(`${server.url}/json-api/createacct?username=victim&domain=victim.example`, {
+            headers: { authorization },
+          }),
+        )
+      ).metadata.result,
+    ).toBe(1);
+    for (const headers of [
+      { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'image' },
+      { 'sec-fetch-site': 'same-site' },
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+    ]) {
+      const res = await fetch(`${server.url}/json-api/removeacct?user=victim`, {
+        headers: { authorization, ...headers },
+      });
+      expect(res.status).toBe(403);
+      expect((await json(res)).metadata).toEqual({
+        command: 'removeacct',
+        reason:
+          'Requests started by a page of another website are refused: call the WHM API from a server or a script.',
+        result: 0,
+        version: 1,
+      });
+    }
+    // This server's own pages (the API reference) and clients that send no page headers.
+    const own = await fetch(`${server.url}/json-api/listaccts`, {
+      headers: { authorization, origin: server.url, 'sec-fetch-site': 'same-origin' },
+    });
+    const users = (await json(own)).data.acct.map((a: { user: string }) => a.user);
+    expect(users).toContain('victim');
+    const removed = await fetch(`${server.url}/json-api/removeacct?user=victim`, {
+      headers: { authorization },
+    });
+    expect((await json(removed)).metadata.result).toBe(1);
+  });
+
+  it('sends a login URL with Cache-Control: no-store, other answers without', async () => {
+    const authorization = `whm root:${ROOT_TOKEN}`;
+    await fetch(`${server.url}/json-api/createacct?username=cached&domain=cached.example`, {
+      headers: { authorization },
+    });
+    const session = await fetch(`${server.url}/json-api/create_user_session?user=cached`, {
+      headers: { authorization },
+    });
+    expect((await json(session)).metadata.result).toBe(1);
+    expect(session.headers.get('cache-control')).toBe('no-store');
+    const list = await fetch(`${server.url}/json-api/listaccts`, { headers: { authorization } });
+    expect(list.headers.get('cache-control')).toBeNull();
+    await fetch(`${server.url}/json-api/removeacct?user=cached`, { headers: { authorization } });
+  });
+
   it('answers 401 with WWW-Authenticate when no credentials are sent', async () => {
     const res = await fetch(`${server.url}/json-api/listaccts`);
     expect(res.status).toBe(401);

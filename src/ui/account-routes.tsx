@@ -4,6 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { loginLaunchTarget } from '../links/users-links.ts';
 import { BodyTooLargeError, readBodyText } from '../read-body.ts';
+import { foreignOrigin, startedElsewhere } from '../request-origin.ts';
 import { HomePage } from './home-page.tsx';
 import { LoginRequiredPage } from './launch-pages.tsx';
 import { launchResponse } from './launch-routes.tsx';
@@ -11,8 +12,6 @@ import { HomeLink, MessagePage } from './layout.tsx';
 import { buildMenu } from './menu.ts';
 import {
   clearSessionCookie,
-  isCrossSite,
-  type PageContext,
   type PageDeps,
   type PageEnv,
   pageNonce,
@@ -29,12 +28,6 @@ const sameText = (a: string, b: string) => {
 };
 
 /** An Origin header, when the browser sent one, must be this server's (SPEC: CSRF). */
-function originAllowed(c: PageContext, deps: PageDeps): boolean {
-  const origin = c.req.header('origin');
-  if (origin === undefined) return true;
-  return origin === new URL(c.req.url).origin || origin === new URL(deps.publicUrl()).origin;
-}
-
 function LogoutRefusedPage(props: { nonce: string }) {
   return (
     <MessagePage
@@ -116,7 +109,7 @@ export function createAccountRoutes(deps: PageDeps): Hono<PageEnv> {
     const session = c.get('session');
     const sessionId = c.get('sessionId');
     if (!session || !sessionId) return c.redirect('/logout', 303);
-    if (isCrossSite(c) || !originAllowed(c, deps)) {
+    if (startedElsewhere(c) || foreignOrigin(c, deps.publicUrl())) {
       return sendPage(c, <LogoutRefusedPage nonce={nonce} />, 403);
     }
     let body: string;

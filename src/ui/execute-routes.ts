@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { cpsessPrefix } from '../cpsess.ts';
 import { BodyTooLargeError, readBodyText } from '../read-body.ts';
+import { foreignOrigin, startedElsewhere } from '../request-origin.ts';
 import { runUapi } from '../uapi/registry.ts';
 import { uapiFailure } from '../uapi/result.ts';
-import { isCrossSite, type PageDeps, type PageEnv } from './page-env.ts';
+import type { PageDeps, PageEnv } from './page-env.ts';
 
 export function createExecuteRoutes(deps: PageDeps): Hono<PageEnv> {
   const routes = new Hono<PageEnv>();
@@ -21,7 +22,7 @@ export function createExecuteRoutes(deps: PageDeps): Hono<PageEnv> {
       return c.json(uapiFailure('The security token in the URL does not match your session.'), 403);
     }
     // Running the broker for a page on another site would act on the user's behalf unasked.
-    if (isCrossSite(c)) {
+    if (startedElsewhere(c) || foreignOrigin(c, deps.publicUrl())) {
       return c.json(uapiFailure('Requests started by another website are refused.'), 403);
     }
     // Hono answers HEAD with the GET handler: a HEAD gets the checks' status but must not run

@@ -16,6 +16,7 @@ import {
 } from '../broker/continuation.ts';
 import { appParam } from '../links/schema.ts';
 import { launchPath } from '../links/users-links.ts';
+import { startedElsewhere } from '../request-origin.ts';
 import {
   ConfirmPage,
   LaunchProblemPage,
@@ -25,7 +26,6 @@ import {
 } from './launch-pages.tsx';
 import {
   headersPrepared,
-  isCrossSite,
   LAUNCH_ROUTE,
   loadSession,
   type PageContext,
@@ -208,7 +208,7 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
       return c.body(null, 200);
     }
 
-    if (isCrossSite(c)) {
+    if (startedElsewhere(c)) {
       const link = await deps.store.getLink(user, app);
       if (!link) {
         logAnswered(deps, { outcome: 'refused', reason: 'no-link', status: 404, user, app });

@@ -178,6 +178,3 @@ export function clearSessionCookie(c: Context, deps: PageDeps): void {
     secure: wantsSecureCookie(c, deps),
   });
 }
-
-/** A navigation another site started (a link or form elsewhere): never act on it unasked. */
-export const isCrossSite = (c: Context) => c.req.header('sec-fetch-site') === 'cross-site';

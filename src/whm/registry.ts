@@ -59,6 +59,8 @@ export interface WhmDefinition<P extends z.ZodObject> extends WhmDoc<P> {
   list?: ListSpec;
   /** Other names cPanel accepts for a parameter (alias → name), used when the name is absent. */
   aliases?: Readonly<Record<string, string>>;
+  /** Its answer carries a secret (a single-use login URL): sent with Cache-Control: no-store. */
+  answersSecret?: boolean;
   /** Answers a refused call in the function's own shape (the cPanel bridge); else the envelope. */
   refuse?: (reason: string, args: WhmArgs) => Record<string, unknown>;
 }

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { clientAddress } from '../client-address.ts';
 import { ValidationError } from '../errors.ts';
 import { BodyTooLargeError, readBodyText } from '../read-body.ts';
+import { foreignOrigin, startedElsewhere } from '../request-origin.ts';
 import { parseWhmArgs } from './args.ts';
 import { createAuthenticator, type RootCredentials } from './auth.ts';
 import { failure } from './envelope.ts';
@@ -19,6 +20,8 @@ export interface WhmRouteDeps extends WhmDeps {
 }
 
 const ACCESS_DENIED = 'Access denied';
+const CROSS_SITE =
+  'Requests started by a page of another website are refused: call the WHM API from a server or a script.';
 
 export function createWhmRoutes(deps: WhmRouteDeps): Hono {
   const whm = new Hono();
@@ -32,6 +35,11 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
     if (waitMs > 0) {
       c.header('Retry-After', String(Math.ceil(waitMs / 1000)));
       return c.json(failure(command, 'Too many failed login attempts; try again later.'), 429);
+    }
+    // Basic credentials a browser has cached would go with any page's request: a call that a page
+    // of another origin started is refused before they are looked at.
+    if (startedElsewhere(c) || foreignOrigin(c, deps.publicUrl())) {
+      return c.json(failure(command, CROSS_SITE), 403);
     }
     const auth = authenticate(c.req.header('authorization'));
     if (auth === 'missing') {
@@ -74,6 +82,8 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
       const refuse = deps.functions.get(command)?.refuse;
       envelope = refuse ? refuse(error.message, {}) : failure(command, error.message);
     }
+    // A secret in the answer (a login URL) is kept by no cache.
+    if (deps.functions.get(command)?.answersSecret) c.header('Cache-Control', 'no-store');
     return c.json(envelope);
   });
 

@@ -28,6 +28,7 @@ export default defineWhmFunction(
       'Creates a single-use login URL (valid 300 s) for a user’s control panel; opening it logs the user in and goes home, or straight into the launch of `app`.',
     tag: 'Sessions',
     params: createSessionParams,
+    answersSecret: true,
   },
   async ({ user, service, app }, deps) => {
     // The login belongs to this account, not to whichever account later has the name.
