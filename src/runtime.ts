@@ -75,7 +75,7 @@ export async function createRuntime(
       }),
       trustedProxies: config.trustedProxies,
       maxBodyBytes: config.maxBodyBytes,
-      sessions: createSessions(await createFileSessionRecords(dataDir), overrides.now),
+      sessions: createSessions(await createFileSessionRecords(dataDir, logger), overrides.now),
       publicUrl: () => config.publicUrl ?? listenUrl,
       continuationKey: secrets.continuationKey,
     },

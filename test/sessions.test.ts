@@ -1,6 +1,6 @@
 // Sessions on both record stores with a fake clock: single-use logins, the 300 s login window,
 // the 15-minute idle limit, sweeping, and nothing but digests on disk.
-import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import {
   type SessionRecords,
   TOUCH_INTERVAL_MS,
 } from '../src/accounts/sessions.ts';
+import { createMemoryLogger } from '../src/log.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -108,12 +109,12 @@ describe.each(stores)('sessions on %s records', (_name, makeRecords) => {
     // The write-back of activity stalls (a slow disk) until the logout has been asked for.
     const slowPuts: SessionRecords = {
       ...records,
-      async put(key, record) {
+      async update(key, change) {
         if (gate) {
           putWaiting();
           await gate;
         }
-        await records.put(key, record);
+        await records.update(key, change);
       },
     };
     const clock = { t: 1_000_000 };
@@ -177,6 +178,54 @@ describe('file records', () => {
     const fresh = await sessions.createLogin('alice');
     expect(await readdir(sessionDir)).toHaveLength(1);
     expect(await sessions.redeemLogin(fresh.token)).toBeDefined();
+  });
+
+  it('two processes: a logout waits for a write-back in progress, which never puts the record back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'linkbroker-sessions-'));
+    dirs.push(dir);
+    // Two instances on one data dir take turns through the lock files, as two processes do.
+    const server = await createFileSessionRecords(dir);
+    const other = await createFileSessionRecords(dir);
+    const key = 'c'.repeat(64);
+    const record = {
+      kind: 'session',
+      user: 'alice',
+      securityToken: '/cpsess0000000001',
+      lastSeen: 1,
+    } as const;
+    await server.put(key, record);
+    let logout: Promise<boolean> | undefined;
+    await server.update(key, (current) => {
+      // The other process logs out while this one is writing the activity back.
+      logout = other.delete(key);
+      return { ...current, lastSeen: 2 };
+    });
+    expect(await logout).toBe(true);
+    expect(await other.get(key)).toBeUndefined();
+    expect(await readdir(join(dir, 'sessions'))).toEqual([]);
+  });
+
+  it('leaves what it cannot read (a directory in the way) and sweeps the rest, without failing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'linkbroker-sessions-'));
+    dirs.push(dir);
+    const logger = createMemoryLogger();
+    const records = await createFileSessionRecords(dir, logger);
+    const sessionDir = join(dir, 'sessions');
+    const stray = `${'0'.repeat(64)}.json`;
+    const strayTemp = `.${'d'.repeat(64)}.json.tmp-0123456789abcdef`;
+    await mkdir(join(sessionDir, stray));
+    await mkdir(join(sessionDir, strayTemp));
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    await utimes(join(sessionDir, strayTemp), twoMinutesAgo, twoMinutesAgo);
+    const sessions = createSessions(records);
+    const alice = await sessions.redeemLogin((await sessions.createLogin('alice')).token);
+    const bob = await sessions.redeemLogin((await sessions.createLogin('bob')).token);
+    // removeacct ends the account's sessions by a sweep: the directory must not stop it.
+    await sessions.endAllOf('bob');
+    expect(await sessions.resume(bob?.sessionId ?? '')).toBeUndefined();
+    expect(await sessions.resume(alice?.sessionId ?? '')).toBeDefined();
+    expect(await readdir(sessionDir)).toEqual(expect.arrayContaining([stray, strayTemp]));
+    expect(logger.lines.join('\n')).toContain('sessions: left a record the sweep could not read');
   });
 
   it('sweeps temp files a crash left behind, but not one young enough to be a write in progress', async () => {

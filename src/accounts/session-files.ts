@@ -3,6 +3,7 @@
 // data dir — the server and `linkbroker whmapi1 create_user_session` — sees the same sessions.
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type Logger, silentLogger } from '../log.ts';
 import {
   chmodNoFollow,
   ensureDir,
@@ -12,6 +13,8 @@ import {
   unlinkIfExists,
   writeFileAtomic,
 } from '../store/atomic-file.ts';
+import { createFileLocks } from '../store/file-lock.ts';
+import { createKeyedMutex } from '../store/locks.ts';
 import { createStampedCache } from '../store/stamped-cache.ts';
 import type { SessionRecord, SessionRecords } from './sessions.ts';
 
@@ -40,10 +43,15 @@ function parseRecord(raw: Buffer): SessionRecord | undefined {
   return undefined;
 }
 
-export async function createFileSessionRecords(dataDir: string): Promise<SessionRecords> {
+export async function createFileSessionRecords(
+  dataDir: string,
+  logger: Logger = silentLogger,
+): Promise<SessionRecords> {
   const dir = join(dataDir, 'sessions');
+  const locksDir = join(dataDir, 'locks');
   await ensureDir(dir, 0o700);
   await chmodNoFollow(dir, 0o700);
+  await ensureDir(locksDir, 0o700);
   const pathOf = (key: string) => {
     // Keys are digests we computed; anything else would be a bug, never a path to follow.
     if (!KEY.test(key)) throw new Error('invalid session record key');
@@ -54,6 +62,50 @@ export async function createFileSessionRecords(dataDir: string): Promise<Session
   // record another process rewrote or removed (a logout, `whmapi1`) is still seen at once.
   const files = createStampedCache<SessionRecord>();
 
+  // A record's changes take turns, in this process and with every other process on the data
+  // dir: a write-back of activity that read the record before a logout (or a sweep) removed it
+  // must not put it back.
+  const withMutex = createKeyedMutex();
+  const withFileLock = createFileLocks({ dir: locksDir, logger });
+  const inTurn = <T>(key: string, fn: () => Promise<T>) =>
+    withMutex(key, () => withFileLock(`session-${key}`, fn));
+
+  /** The record as the file holds it now (no cache); undefined when missing or damaged. */
+  async function readNow(path: string): Promise<SessionRecord | undefined> {
+    const raw = await readFileNoFollow(path);
+    return raw === undefined ? undefined : parseRecord(raw);
+  }
+
+  async function remove(path: string): Promise<boolean> {
+    files.forget(path);
+    const removed = await unlinkIfExists(path);
+    // A used login or an ended session must stay so after a crash.
+    if (removed) await fsyncDir(dir);
+    return removed;
+  }
+
+  /**
+   * Whether the sweep should remove the file: a record `isOver` accepts, or a damaged one. A file
+   * that cannot be read (EMFILE, EIO, a directory in the way) is no verdict: it is left alone
+   * and logged, never taken for a damaged record (a moment without file handles would end every
+   * session).
+   */
+  async function sweepVerdict(path: string, isOver: (r: SessionRecord) => boolean) {
+    let raw: Buffer | undefined;
+    try {
+      raw = await readFileNoFollow(path);
+    } catch (error) {
+      logger.warn('sessions: left a record the sweep could not read', {
+        path,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return false;
+    }
+    if (raw === undefined) return false;
+    const record = parseRecord(raw);
+    return !record || isOver(record);
+  }
+
   return {
     async get(key) {
       return files.read(pathOf(key), parseRecord);
@@ -63,35 +115,40 @@ export async function createFileSessionRecords(dataDir: string): Promise<Session
       files.forget(path);
       await writeFileAtomic(path, `${JSON.stringify(record)}\n`, 0o600);
     },
+    async update(key, change) {
+      const path = pathOf(key);
+      await inTurn(key, async () => {
+        const current = await readNow(path);
+        const next = current && change(current);
+        if (!next) return;
+        files.forget(path);
+        await writeFileAtomic(path, `${JSON.stringify(next)}\n`, 0o600);
+      });
+    },
     async delete(key) {
       const path = pathOf(key);
-      files.forget(path);
-      const removed = await unlinkIfExists(path);
-      // A used login must stay used after a crash.
-      if (removed) await fsyncDir(dir);
-      return removed;
+      return inTurn(key, () => remove(path));
     },
     async sweep(isOver) {
-      let removed = false;
       for (const name of await readdir(dir)) {
         const path = join(dir, name);
         if (isTempName(name)) {
           // Left by a crash mid-write; a young one may be a write in progress elsewhere.
           const stats = await lstat(path).catch(() => undefined);
-          if (stats && Date.now() - stats.mtimeMs > STALE_TEMP_MS) await unlinkIfExists(path);
+          if (stats?.isFile() && Date.now() - stats.mtimeMs > STALE_TEMP_MS) {
+            await unlinkIfExists(path);
+          }
           continue;
         }
         const key = name.slice(0, -SUFFIX.length);
         if (!name.endsWith(SUFFIX) || !KEY.test(key)) continue;
-        const raw = await readFileNoFollow(path).catch(() => undefined);
-        const record = raw === undefined ? undefined : parseRecord(raw);
-        if (!record || isOver(record)) {
-          files.forget(path);
-          removed = (await unlinkIfExists(path)) || removed;
-        }
+        // A first look without a turn (most records stay), then again in the record's turn: an
+        // update may have kept it alive meanwhile.
+        if (!(await sweepVerdict(path, isOver))) continue;
+        await inTurn(key, async () => {
+          if (await sweepVerdict(path, isOver)) await remove(path);
+        });
       }
-      // Ended sessions must stay ended after a crash (removeacct ends an account's sessions).
-      if (removed) await fsyncDir(dir);
     },
   };
 }

@@ -1,7 +1,6 @@
 // Control-panel sessions (SPEC §3.3): single-use login tokens from create_user_session and the
 // sessions they open, ended after 15 idle minutes. Secrets are kept only as SHA-256 digests.
 import { hash, randomBytes, randomInt } from 'node:crypto';
-import { createKeyedMutex } from '../store/locks.ts';
 
 /** How long a login URL from create_user_session may be opened. */
 export const LOGIN_TTL_MS = 300_000;
@@ -80,10 +79,17 @@ const sessionOf = (record: SessionRecord): Session => ({
 /** Where records live, keyed by the hex SHA-256 of their secret (file or memory). */
 export interface SessionRecords {
   get(key: string): Promise<SessionRecord | undefined>;
+  /** Stores a new record (a fresh key). */
   put(key: string, record: SessionRecord): Promise<void>;
+  /**
+   * Replaces the record with what `change` makes of the one stored now; nothing when it is gone
+   * or `change` returns undefined. Updates and deletions of one record take turns, across
+   * processes too: an update never puts back a record deleted meanwhile.
+   */
+  update(key: string, change: (current: SessionRecord) => SessionRecord | undefined): Promise<void>;
   /** Removes the record; true only for the one caller that removed it (single use). */
   delete(key: string): Promise<boolean>;
-  /** Removes every record `isOver` accepts. */
+  /** Removes every record `isOver` accepts (and damaged ones), each checked again in its turn. */
   sweep(isOver: (record: SessionRecord) => boolean): Promise<void>;
 }
 
@@ -100,20 +106,16 @@ const newSecurityToken = () =>
 
 export function createSessions(records: SessionRecords, now: () => number = Date.now): Sessions {
   let lastSweep = Number.NEGATIVE_INFINITY;
-  // A record's write-back of activity and its deletion by a logout take turns, so that a logout
-  // is never undone by a write-back that read the record before it.
-  const withRecord = createKeyedMutex();
   const isOver = (record: SessionRecord, at: number) =>
     record.kind === 'login' ? at >= record.expiresAt : at - record.lastSeen >= SESSION_IDLE_MS;
 
-  /** Writes back a session's activity, unless it ended meanwhile. */
+  /** Writes back a session's activity, unless it ended meanwhile (records.update takes turns). */
   function touch(key: string, at: number): Promise<void> {
-    return withRecord(key, async () => {
-      const current = await records.get(key);
-      if (current?.kind === 'session' && current.lastSeen < at) {
-        await records.put(key, { ...current, lastSeen: at });
-      }
-    });
+    return records.update(key, (current) =>
+      current.kind === 'session' && current.lastSeen < at
+        ? { ...current, lastSeen: at }
+        : undefined,
+    );
   }
 
   async function sweepNowAndThen(at: number) {
@@ -173,7 +175,7 @@ export function createSessions(records: SessionRecords, now: () => number = Date
     async end(sessionId) {
       if (!SECRET.test(sessionId)) return;
       const key = digestSecret(sessionId);
-      await withRecord(key, () => records.delete(key));
+      await records.delete(key);
     },
 
     async endAllOf(user) {
@@ -191,6 +193,11 @@ export function createMemorySessionRecords(): SessionRecords {
     },
     async put(key, record) {
       map.set(key, record);
+    },
+    async update(key, change) {
+      const current = map.get(key);
+      const next = current && change(current);
+      if (next) map.set(key, next);
     },
     async delete(key) {
       return map.delete(key);

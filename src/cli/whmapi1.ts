@@ -126,7 +126,7 @@ export async function runWhmapi1(argv: string[]): Promise<number> {
     // interrupted write of its own link anyway; one call need not pay for every account's.
     await store.init({ recover: false });
     // Sessions live in the data dir, so a login URL made here works on the running server.
-    sessions = createSessions(await createFileSessionRecords(dataDir));
+    sessions = createSessions(await createFileSessionRecords(dataDir, logger));
   } catch (error) {
     const line = startupFailure(error, config);
     if (line === undefined) throw error;
