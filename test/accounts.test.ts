@@ -1,6 +1,6 @@
 // createacct, removeacct and listaccts (SPEC §3.3, minimal subset): rules, duplicates, removal
 // of everything an account owns.
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, snapshot, startTestServer, type TestServer } from './helpers/server.ts';
@@ -146,6 +146,39 @@ describe('listaccts and removeacct', () => {
     // The same name can be used again afterwards, and its old links are gone.
     await server.whm('createacct', { username: 'bob', domain: 'bob.example.com' });
     expect(await readdir(join(server.dataDir, 'integration', 'links'))).not.toContain('bob');
+  });
+
+  it('removes an account whose file is damaged (a name nothing else can use or free)', async () => {
+    await server.whm('createacct', { username: 'dora', domain: 'dora.example.com' });
+    const link = {
+      user: 'dora',
+      app: 'billing',
+      implements: 'billing',
+      label: 'Billing',
+      subscriber_unique_id: '1',
+      token: 't',
+      url: 'https://example.com/',
+    };
+    expect((await json(await server.whm('create_integration_link', link))).metadata.result).toBe(1);
+    const file = join(server.dataDir, 'accounts', 'dora.json');
+    await writeFile(file, '{"user": "dora", "domain": "dora.exa');
+    // Damaged: no account to use, and its name is still taken.
+    const listed = await json(await server.whm('list_integration_links', { user: 'dora' }));
+    expect(listed.metadata.reason).toBe('You do not have a user named “dora”.');
+    const again = await json(
+      await server.whm('createacct', { username: 'dora', domain: 'dora2.example.com' }),
+    );
+    expect(again.metadata.result).toBe(0);
+    // removeacct clears it, links included; then the name is free.
+    const removed = await json(await server.whm('removeacct', { user: 'dora' }));
+    expect(removed.metadata).toMatchObject({ result: 1 });
+    expect(await readdir(join(server.dataDir, 'accounts'))).not.toContain('dora.json');
+    expect(await readdir(join(server.dataDir, 'integration', 'links'))).not.toContain('dora');
+    const fresh = await json(
+      await server.whm('createacct', { username: 'dora', domain: 'dora.example.com' }),
+    );
+    expect(fresh.metadata.result).toBe(1);
+    await server.whm('removeacct', { user: 'dora' });
   });
 
   it('refuses to remove an account that does not exist', async () => {

@@ -110,6 +110,16 @@ export async function requireAccount(store: Store, user: string | undefined): Pr
   return user;
 }
 
+/**
+ * requireAccount for removeacct: an account file that is damaged (getAccount ignores it) still
+ * counts. Removing it is how an admin clears it, and its name stays taken until then.
+ */
+export async function requireAccountFile(store: Store, user: string | undefined): Promise<string> {
+  if (user === undefined || user === '') throw new NotFoundError(`${q('user')} is required.`);
+  if (!USERNAME.test(user) || !(await store.hasAccountFile(user))) throw noSuchAccount(user);
+  return user;
+}
+
 /** The reason for a user that has no account (also when it was removed during the call). */
 export function noSuchAccount(user: string): NotFoundError {
   return new NotFoundError(`You do not have a user named ${quote(user)}.`);
@@ -151,7 +161,7 @@ export async function removeAccount(
   sessions: Sessions,
   { user }: UserParams,
 ): Promise<void> {
-  const name = await requireAccount(store, user);
+  const name = await requireAccountFile(store, user);
   await sessions.endAllOf(name);
   await store.removeAccount(name);
   await sessions.endAllOf(name);

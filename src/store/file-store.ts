@@ -403,6 +403,11 @@ export function createFileStore({
       return lookupAccount(user);
     },
 
+    async hasAccountFile(user) {
+      checkUser(user);
+      return (await lstatOrUndefined(accountPath(user))) !== undefined;
+    },
+
     listAccounts,
 
     async createAccount(account): Promise<AccountCreation> {

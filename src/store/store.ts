@@ -54,6 +54,11 @@ export interface Store {
   init(options?: { recover?: boolean }): Promise<void>;
 
   getAccount(user: string): Promise<Account | undefined>;
+  /**
+   * Whether the account's file exists, readable or not: a damaged file is no account to use
+   * (getAccount ignores it) but still one to remove, and its name stays taken.
+   */
+  hasAccountFile(user: string): Promise<boolean>;
   listAccounts(): Promise<Account[]>;
   /**
    * Creates the account unless one of that name, or one with that domain, exists: checked and

@@ -3,7 +3,7 @@
 // error into the envelope. Shared by the HTTP transport and the `whmapi1` CLI, so both answer alike.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { requireAccount } from '../accounts/accounts.ts';
+import { requireAccount, requireAccountFile } from '../accounts/accounts.ts';
 import type { Sessions } from '../accounts/sessions.ts';
 import type { LaunchDeps } from '../broker/autologin.ts';
 import { internalErrorReason, isPublicError, quote } from '../errors.ts';
@@ -59,6 +59,8 @@ export interface WhmDefinition<P extends z.ZodObject> extends WhmDoc<P> {
   list?: ListSpec;
   /** Other names cPanel accepts for a parameter (alias → name), used when the name is absent. */
   aliases?: Readonly<Record<string, string>>;
+  /** removeacct: the account check accepts a damaged account file (see requireAccountFile). */
+  acceptsDamagedAccount?: boolean;
   /** Its answer carries a secret (a single-use login URL): sent with Cache-Control: no-store. */
   answersSecret?: boolean;
   /** Answers a refused call in the function's own shape (the cPanel bridge); else the envelope. */
@@ -125,7 +127,9 @@ async function callFunction(fn: WhmFunction, args: WhmArgs, deps: WhmDeps): Prom
       return { refused: `${q(param)} (or “${alias}”) is required.` };
     }
   }
-  if (Object.hasOwn(fn.doc.params.shape, 'user')) await requireAccount(deps.store, input.user);
+  if (Object.hasOwn(fn.doc.params.shape, 'user')) {
+    await (fn.acceptsDamagedAccount ? requireAccountFile : requireAccount)(deps.store, input.user);
+  }
   const checked = checkParams(fn.doc.params, input);
   if (!checked.ok) return { refused: checked.reason };
   const plan = fn.list && parseListArgs(args, fn.list);

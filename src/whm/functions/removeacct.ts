@@ -10,6 +10,7 @@ export default defineWhmFunction(
     params: userParams,
     // WHM's removeacct documents `username`; older callers send `user`.
     aliases: { username: 'user' },
+    acceptsDamagedAccount: true,
   },
   async (params, { store, sessions }) => {
     await removeAccount(store, sessions, params);
