@@ -116,6 +116,18 @@ describe('createacct at the same time', () => {
   });
 });
 
+/** A billing link for the user. */
+const createLink = (user: string) =>
+  server.whm('create_integration_link', {
+    user,
+    app: 'billing',
+    implements: 'billing',
+    label: 'Billing',
+    subscriber_unique_id: '1',
+    token: 't',
+    url: 'https://example.com/',
+  });
+
 describe('listaccts and removeacct', () => {
   it('lists accounts sorted by user', async () => {
     await server.whm('createacct', { username: 'bob', domain: 'bob.example.com' });
@@ -127,16 +139,7 @@ describe('listaccts and removeacct', () => {
   });
 
   it('removes the account with all its links', async () => {
-    const link = {
-      user: 'bob',
-      app: 'billing',
-      implements: 'billing',
-      label: 'Billing',
-      subscriber_unique_id: '1',
-      token: 't',
-      url: 'https://example.com/',
-    };
-    expect((await json(await server.whm('create_integration_link', link))).metadata.result).toBe(1);
+    expect((await json(await createLink('bob'))).metadata.result).toBe(1);
     const body = await json(await server.whm('removeacct', { user: 'bob' }));
     expect(body.metadata).toMatchObject({ result: 1, command: 'removeacct' });
     expect(body).not.toHaveProperty('data');
@@ -150,16 +153,7 @@ describe('listaccts and removeacct', () => {
 
   it('removes an account whose file is damaged (a name nothing else can use or free)', async () => {
     await server.whm('createacct', { username: 'dora', domain: 'dora.example.com' });
-    const link = {
-      user: 'dora',
-      app: 'billing',
-      implements: 'billing',
-      label: 'Billing',
-      subscriber_unique_id: '1',
-      token: 't',
-      url: 'https://example.com/',
-    };
-    expect((await json(await server.whm('create_integration_link', link))).metadata.result).toBe(1);
+    expect((await json(await createLink('dora'))).metadata.result).toBe(1);
     const file = join(server.dataDir, 'accounts', 'dora.json');
     await writeFile(file, '{"user": "dora", "domain": "dora.exa');
     // Damaged: no account to use, and its name is still taken.

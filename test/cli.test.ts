@@ -20,6 +20,21 @@ afterEach(() => rm(dataDir, { recursive: true, force: true }));
 const run = (args: string[], env: Record<string, string> = {}) =>
   runCli(args, { LINKBROKER_DATA_DIR: dataDir, ...env });
 
+const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
+
+/** Waits until the child's output matches `pattern`: its first group, and the output so far. */
+function untilPrinted(child: ChildProcess, pattern: RegExp): Promise<{ url: string; out: string }> {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (d) => {
+      out += d;
+      const found = pattern.exec(out)?.[1];
+      if (found) resolve({ url: found, out });
+    });
+    child.on('exit', () => reject(new Error(`exited: ${out}`)));
+  });
+}
+
 /** Starts `serve`, waits for its banner, returns the output so far and stops it. */
 async function serveOnce(env: Record<string, string> = {}) {
   const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
@@ -64,15 +79,7 @@ describe('linkbroker serve', () => {
       env: { ...process.env, LINKBROKER_DATA_DIR: dataDir, PORT: '0' },
     });
     try {
-      let out = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout?.on('data', (d) => {
-          out += d;
-          const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-          if (found) resolve(found);
-        });
-        child.on('exit', () => reject(new Error(`serve exited: ${out}`)));
-      });
+      const { url } = await untilPrinted(child, LISTENING);
       const docs = await fetch(`${url}/docs/api`);
       expect(docs.status).toBe(200);
       expect(await docs.text()).toContain('<html');
@@ -145,16 +152,8 @@ describe('linkbroker serve', () => {
       env: { ...process.env, LINKBROKER_DATA_DIR: dataDir, PORT: '0' },
     });
     try {
-      let out = '';
-      const line = await new Promise<string>((resolve, reject) => {
-        demo.stdout?.on('data', (d) => {
-          out += d;
-          const found = /Another login URL: (.+)\n/.exec(out)?.[1];
-          if (found) resolve(found);
-        });
-        demo.on('exit', () => reject(new Error(`demo exited: ${out}`)));
-      });
-      const server = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] as string;
+      const { url: line, out } = await untilPrinted(demo, /Another login URL: (.+)\n/);
+      const server = LISTENING.exec(out)?.[1] as string;
       // VAR=value … npx linkbroker whmapi1 ARGS (no value here needs quoting).
       const words = line.split(' ');
       const env = Object.fromEntries(
