@@ -1,6 +1,6 @@
-// Reads a request body as text with a size limit. A body with a Content-Length within the limit
-// is read whole by @hono/node-server's direct path (Node's parser stops at the declared length);
-// one without (chunked) is counted as it streams and refused the moment it passes the limit.
+// Reads a request body with a size limit. A body with a Content-Length within the limit is read
+// whole by @hono/node-server's direct path (Node's parser stops at the declared length); one
+// without (chunked) is counted as it streams and refused the moment it passes the limit.
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 
@@ -8,23 +8,29 @@ export class BodyTooLargeError extends Error {
   override name = 'BodyTooLargeError';
 }
 
-export async function readBodyText(c: Context, limit: number): Promise<string> {
+/** The body's bytes, at most `limit` of them (else BodyTooLargeError). */
+export async function readBodyBytes(c: Context, limit: number): Promise<Buffer> {
   const length = c.req.header('content-length');
   if (length !== undefined && Number(length) > limit) throw new BodyTooLargeError();
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming && length !== undefined) return c.req.text();
+  if (incoming && length !== undefined) return Buffer.from(await c.req.arrayBuffer());
   if (!incoming || incoming.readableEnded) {
     // Not on Node (app.request() in tests) or already consumed: the web Request path.
-    const text = await c.req.text();
-    if (Buffer.byteLength(text) > limit) throw new BodyTooLargeError();
-    return text;
+    const bytes = Buffer.from(await c.req.arrayBuffer());
+    if (bytes.length > limit) throw new BodyTooLargeError();
+    return bytes;
   }
   return readCounted(incoming, limit);
 }
 
+/** The body as UTF-8 text (bytes that are not UTF-8 read as U+FFFD), at most `limit` bytes. */
+export async function readBodyText(c: Context, limit: number): Promise<string> {
+  return (await readBodyBytes(c, limit)).toString('utf8');
+}
+
 /** Collects a streamed body, refusing it as soon as it passes `limit` bytes. */
-function readCounted(incoming: IncomingMessage, limit: number): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
+function readCounted(incoming: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     function onData(chunk: Buffer) {
@@ -35,7 +41,7 @@ function readCounted(incoming: IncomingMessage, limit: number): Promise<string> 
       reject(new BodyTooLargeError());
     }
     incoming.on('data', onData);
-    incoming.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    incoming.once('end', () => resolve(Buffer.concat(chunks)));
     incoming.once('error', reject);
   });
 }

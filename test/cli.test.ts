@@ -372,6 +372,21 @@ describe('linkbroker whmapi1', () => {
     },
   );
 
+  it('refuses an argument whose %-escapes are not UTF-8, as the HTTP API does', async () => {
+    const { code, stdout, stderr } = await run([
+      'whmapi1',
+      'createacct',
+      'username=bad',
+      'domain=b%ED%A0%80.example',
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim()).toBe(
+      'linkbroker whmapi1: The argument “domain” is not UTF-8 text once its %-escapes are decoded.',
+    );
+    expect(await readdir(dataDir)).toEqual([]);
+  });
+
   it('refuses a data dir that does not exist rather than creating an empty one', async () => {
     const missing = join(dataDir, 'no-such-dir');
     const { code, stdout, stderr } = await run(['whmapi1', 'listaccts'], {

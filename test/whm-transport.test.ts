@@ -2,10 +2,12 @@
 // the body limit and the answers for unknown functions and unexpected errors.
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseWhmArgs } from '../src/whm/args.ts';
 import {
   json,
   ROOT_PASSWORD,
   ROOT_TOKEN,
+  snapshot,
   startTestServer,
   type TestServer,
 } from './helpers/server.ts';
@@ -110,6 +112,62 @@ describe('encodings', () => {
       expect(res.status).toBe(200);
       expect((await json(res)).metadata).toMatchObject({ result: 0, reason });
     }
+  });
+
+  it('refuses bytes that are not UTF-8 (raw or %-escaped) naming the argument, writing nothing', async () => {
+    const before = await snapshot(server.dataDir);
+    const form = 'username=utf&domain=utf.example';
+    const send = (body: Buffer | string, type = 'application/x-www-form-urlencoded', query = '') =>
+      fetch(`${server.url}/json-api/createacct${query}`, {
+        method: 'POST',
+        headers: { ...server.auth, 'content-type': type },
+        body,
+      });
+    for (const [res, reason] of [
+      // Half of a surrogate pair, a cut sequence, an overlong NUL: each would be stored as U+FFFD.
+      [
+        await send(`${form}&owner=tok%ED%A0%80`),
+        'The argument “owner” is not UTF-8 text once its %-escapes are decoded.',
+      ],
+      [
+        await send(`${form}&owner=u%E2%82`),
+        'The argument “owner” is not UTF-8 text once its %-escapes are decoded.',
+      ],
+      [
+        await send(`${form}&%C0%80=x`),
+        'The argument “%C0%80” is not UTF-8 text once its %-escapes are decoded.',
+      ],
+      [
+        await send(form, undefined, '?owner=%FF'),
+        'The argument “owner” is not UTF-8 text once its %-escapes are decoded.',
+      ],
+      [
+        await send(Buffer.concat([Buffer.from(`${form}&owner=raw`), Buffer.from([0xff])])),
+        'The request body is not UTF-8 text.',
+      ],
+      [
+        await send(
+          Buffer.concat([
+            Buffer.from('{"username":"j'),
+            Buffer.from([0xed, 0xa0, 0x80]),
+            Buffer.from('","domain":"j.example"}'),
+          ]),
+          'application/json',
+        ),
+        'The request body is not UTF-8 text.',
+      ],
+    ] as const) {
+      expect((await json(res)).metadata).toMatchObject({ result: 0, reason });
+    }
+    expect(await snapshot(server.dataDir)).toEqual(before);
+    // U+FFFD itself, sent as its own UTF-8 bytes, is text like any other; a `%` that starts no
+    // escape stays as written.
+    const args = parseWhmArgs(
+      '',
+      'application/x-www-form-urlencoded',
+      'a=%EF%BF%BD&b=100%&c=%2B+1',
+    );
+    expect({ ...args }).toEqual({ a: '\uFFFD', b: '100%', c: '+ 1' });
   });
 
   it('keeps a JSON number as the client wrote it, never rounded through a double', async () => {

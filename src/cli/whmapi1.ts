@@ -2,13 +2,12 @@
 // without HTTP, and prints the JSON envelope — like cPanel's own whmapi1.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { unescape as unescapeUri } from 'node:querystring';
 import { createFileSessionRecords } from '../accounts/session-files.ts';
 import { createSessions } from '../accounts/sessions.ts';
 import { createLogger } from '../log.ts';
 import { createBroker, defaultPublicUrl } from '../runtime.ts';
 import { createFileStore } from '../store/file-store.ts';
-import type { WhmArgs } from '../whm/args.ts';
+import { decodeFormComponent, notUtf8, type WhmArgs } from '../whm/args.ts';
 import { failure } from '../whm/envelope.ts';
 import { whmFunctions } from '../whm/functions/index.ts';
 import { answerSucceeded, runWhmFunction, unknownFunctionReason } from '../whm/registry.ts';
@@ -54,16 +53,18 @@ export function parseWhmapi1Argv(argv: string[]): Whmapi1Command | string {
  * A key or value as cPanel's command reads it: URI-encoded like a form field (`%20` or `+` for a
  * space, `%2B` for a plus), so a call means what the same pair means over HTTP. A `%` that
  * starts no escape stays as written; a whole argument is one pair, so a bare `&` needs no escape.
+ * Escapes that are not UTF-8 are refused, as over HTTP.
  */
-const decodePart = (part: string) => unescapeUri(part.replaceAll('+', ' '));
-
 export function parseKeyValues(pairs: string[]): WhmArgs | string {
   const args: WhmArgs = Object.create(null);
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) return `argument “${pair}” is not of the form key=value`;
-    const key = decodePart(pair.slice(0, eq));
-    if (!Object.hasOwn(args, key)) args[key] = decodePart(pair.slice(eq + 1));
+    const key = decodeFormComponent(pair.slice(0, eq));
+    if (key === undefined) return notUtf8(pair.slice(0, eq));
+    const value = decodeFormComponent(pair.slice(eq + 1));
+    if (value === undefined) return notUtf8(key);
+    if (!Object.hasOwn(args, key)) args[key] = value;
   }
   return args;
 }

@@ -1,15 +1,54 @@
 // WHM API 1 arguments from a request: the query string, plus a form or JSON body for POST.
 // All values become strings, as they are on a cPanel server.
+import { isUtf8 } from 'node:buffer';
 import { quote, ValidationError } from '../errors.ts';
 
 export type WhmArgs = Record<string, string>;
 
-function addParams(args: WhmArgs, params: URLSearchParams): void {
-  // forEach rather than for…of: no [key, value] array and iterator result per pair.
-  params.forEach((value, key) => {
-    // The first occurrence wins; later repeats are ignored (WHM keeps one value per name).
-    if (!Object.hasOwn(args, key)) args[key] = value;
-  });
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g;
+
+/**
+ * A form name or value decoded as a form decoder does (`+` is a space, `%XX` a byte, a `%` that
+ * starts no escape stays), except that escaped bytes that are not UTF-8 give undefined rather
+ * than U+FFFD: a character the client never sent, in what may be a token.
+ */
+export function decodeFormComponent(raw: string): string | undefined {
+  const text = raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
+  if (!text.includes('%')) return text;
+  try {
+    return text.replace(ESCAPES, (run) =>
+      strictUtf8.decode(Buffer.from(run.replaceAll('%', ''), 'hex')),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** A body's text; bytes that are not UTF-8 are refused, never read as U+FFFD. */
+export function bodyText(bytes: Buffer): string {
+  if (!isUtf8(bytes)) throw new ValidationError('The request body is not UTF-8 text.');
+  return bytes.toString('utf8');
+}
+
+/** The reason for a name or value whose escapes are not UTF-8 (never echoing a value). */
+export const notUtf8 = (name: string) =>
+  `The argument ${quote(name)} is not UTF-8 text once its %-escapes are decoded.`;
+
+/** Adds the pairs of a form (a body or a query string); the first occurrence of a name wins. */
+function addForm(args: WhmArgs, form: string): void {
+  for (const pair of form.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const rawKey = eq < 0 ? pair : pair.slice(0, eq);
+    const key = decodeFormComponent(rawKey);
+    if (key === undefined) throw new ValidationError(notUtf8(rawKey));
+    // WHM keeps one value per name: later repeats are ignored.
+    if (Object.hasOwn(args, key)) continue;
+    const value = eq < 0 ? '' : decodeFormComponent(pair.slice(eq + 1));
+    if (value === undefined) throw new ValidationError(notUtf8(key));
+    args[key] = value;
+  }
 }
 
 // One JSON token after optional whitespace (the text is valid JSON: JSON.parse read it first).
@@ -90,14 +129,14 @@ export function parseWhmArgs(
     const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (type === 'application/json') addJson(args, body);
     else if (type === 'application/x-www-form-urlencoded' || type === '') {
-      addParams(args, new URLSearchParams(body));
+      addForm(args, body);
     } else {
       throw new ValidationError(
         `The request body type ${quote(type)} is not supported; send application/x-www-form-urlencoded or application/json.`,
       );
     }
   }
-  if (query !== '') addParams(args, new URLSearchParams(query));
+  if (query !== '') addForm(args, query);
   return args;
 }
 

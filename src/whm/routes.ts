@@ -3,9 +3,9 @@
 import { Hono } from 'hono';
 import { clientAddress } from '../client-address.ts';
 import { ValidationError } from '../errors.ts';
-import { BodyTooLargeError, readBodyText } from '../read-body.ts';
+import { BodyTooLargeError, readBodyBytes } from '../read-body.ts';
 import { foreignOrigin, startedElsewhere } from '../request-origin.ts';
-import { parseWhmArgs } from './args.ts';
+import { bodyText, parseWhmArgs } from './args.ts';
 import { createAuthenticator, type RootCredentials } from './auth.ts';
 import { failure } from './envelope.ts';
 import { runWhmFunction, type WhmAnswer, type WhmDeps, type WhmFunctions } from './registry.ts';
@@ -56,7 +56,8 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
     }
     let envelope: WhmAnswer;
     try {
-      const body = c.req.method === 'POST' ? await readBodyText(c, deps.maxBodyBytes) : undefined;
+      const body =
+        c.req.method === 'POST' ? bodyText(await readBodyBytes(c, deps.maxBodyBytes)) : undefined;
       const url = c.req.url;
       const queryStart = url.indexOf('?');
       const args = parseWhmArgs(
