@@ -16,18 +16,25 @@ interface Answer {
   body: Record<string, string | number>;
 }
 
+/** Why a well-behaved partner refuses the request (a missing field, a wrong token), if it does. */
+function refusalOf(state: MockPartnerState, fields: Record<string, string>): Answer | undefined {
+  const missing = REQUIRED_FIELDS.find((name) => !fields[name]);
+  if (missing !== undefined) return { status: 400, body: { error: `missing field: ${missing}` } };
+  if (!state.isTokenValid(fields.subscriber_unique_id ?? '', fields.token ?? '')) {
+    return { status: 401, body: { error: 'invalid token' } };
+  }
+  return undefined;
+}
+
 /** The answer of a well-behaved partner: a one-time sign-in URL for a known token. */
 function answerAutologin(
   state: MockPartnerState,
   fields: Record<string, string>,
   origin: string,
 ): Answer {
-  const missing = REQUIRED_FIELDS.find((name) => !fields[name]);
-  if (missing !== undefined) return { status: 400, body: { error: `missing field: ${missing}` } };
+  const refusal = refusalOf(state, fields);
+  if (refusal) return refusal;
   const subscriber = fields.subscriber_unique_id ?? '';
-  if (!state.isTokenValid(subscriber, fields.token ?? '')) {
-    return { status: 401, body: { error: 'invalid token' } };
-  }
   const code = state.issueCode({
     subscriber,
     user: fields.user ?? '',
@@ -123,9 +130,15 @@ export function createAutologinRoute(state: MockPartnerState) {
         if (!(await state.waitAtGate(signal))) return GONE();
         break;
       case 'trickle': {
-        const finish = () => JSON.stringify(answerAutologin(state, fields, origin).body);
+        // The status is known before the body trickles (a wrong token is a 401 here too); the
+        // sign-in code is issued at the end, so that it is fresh when the answer completes.
+        const refusal = parsed.ok
+          ? refusalOf(state, fields)
+          : ({ status: 400, body: { error: parsed.error } } as const);
+        const finish = () =>
+          JSON.stringify((refusal ?? answerAutologin(state, fields, origin)).body);
         const stream = trickleStream(scenario.ms, scenario.bytes, finish, state.trackStream());
-        return c.body(stream, 200, { 'Content-Type': JSON_TYPE });
+        return c.body(stream, refusal?.status ?? 200, { 'Content-Type': JSON_TYPE });
       }
       case 'normal':
         break;

@@ -15,6 +15,7 @@ import {
   redact,
   type Verdict,
 } from '../src/broker/conformance.ts';
+import { checkLatency } from '../src/broker/conformance-checks.ts';
 import { renderReport, runCheckPartner } from '../src/cli/check-partner.ts';
 import { runCli } from './helpers/cli.ts';
 
@@ -215,6 +216,9 @@ describe('checkPartner against the mock partner', () => {
     expect(retry?.verdict).toBe('warn');
     expect(retry?.summary).toContain('--fast skipped the 2 s of waits asked');
     expect(retry?.hint).toBe('Run without --fast to give the partner the waits it asked for.');
+    // But no sign-in URL was ever seen: the result cannot be a pass (a CI gate would let it by).
+    expect(verdicts(fast)['redirect-url']).toBe('fail');
+    expect(fast.ok).toBe(false);
     // Nothing skipped (retry 0): --fast changes nothing, the partner fails as it would anyway.
     const noWait = await check(partner.autologinUrl({ scenario: 'always-retry', retry: 0 }));
     expect(verdicts(noWait).retry).toBe('fail');
@@ -357,6 +361,62 @@ describe('checkPartner against hand-written partners', () => {
       expect(latency?.summary).toMatch(
         /^attempt 2 got no answer in time \(\d+ ms\); the others: \d+ ms$/,
       );
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('fails an answer slower than the broker’s 10 s, whatever --timeout-ms allowed', () => {
+    const slow = { response: { kind: 'answer', status: 200, body: '{}', latencyMs: 12_000 } };
+    const latency = checkLatency([slow] as unknown as Parameters<typeof checkLatency>[0]);
+    expect(latency.verdict).toBe('fail');
+    expect(latency.summary).toBe(
+      "slowest answer 12000 ms (12000 ms): past the broker's 10 s limit, a real click would time out",
+    );
+  });
+
+  it('masks a token the partner echoes in a retry value or in its sign-in page’s Location', async () => {
+    const raw = await startRaw((req, res, body) => {
+      const json = (value: unknown) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(value));
+      };
+      if (req.method === 'POST') {
+        const form = new URLSearchParams(body);
+        if (form.get('token') !== TOKEN) return json({ error: 'bad token' });
+        if (form.get('attempt') === '1') return json({ retry: form.get('token') });
+        return json({ redirect_url: `http://${req.headers.host}/sso/one-time-code-0123456789` });
+      }
+      res.writeHead(302, { location: `/welcome/${TOKEN}` });
+      res.end();
+    });
+    try {
+      const report = await check(raw.url);
+      // Not even the part a clipped value would show.
+      const text = JSON.stringify(report);
+      expect(text).not.toContain(TOKEN.slice(0, 12));
+      expect(report.checks.find((c) => c.id === 'retry')?.hint).toContain('is not a number');
+      expect(report.checks.find((c) => c.id === 'redirect-answers')?.summary).toContain('302');
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('does not call an empty redirect_url for a wrong token a sign-in URL', async () => {
+    const raw = await startRaw((_req, res, body) => {
+      const right = new URLSearchParams(body).get('token') === TOKEN;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          right
+            ? { redirect_url: `http://${_req.headers.host}/sso/code-0123456789abcdef` }
+            : { redirect_url: '', error: 'invalid token' },
+        ),
+      );
+    });
+    try {
+      const report = await check(raw.url);
+      expect(verdicts(report)['wrong-token']).toBe('warn');
     } finally {
       await raw.close();
     }

@@ -119,6 +119,14 @@ export function checkLatency(exchanges: Exchange[]): CheckResult {
       hint: 'Every attempt must answer quickly, later ones too: the user waits on each.',
     };
   }
+  if (slowest > DEFAULT_ATTEMPT_TIMEOUT_MS) {
+    return {
+      id,
+      verdict: 'fail',
+      summary: `slowest answer ${slowest} ms (${list}): past the broker's ${DEFAULT_ATTEMPT_TIMEOUT_MS / 1000} s limit, a real click would time out`,
+      hint: 'Answer within 1–2 s; the broker gives up after 10 s whatever --timeout-ms allowed here.',
+    };
+  }
   if (slowest > SLOW_MS) {
     return {
       id,
@@ -174,6 +182,7 @@ export function checkBody(exchanges: Exchange[], mask: (text: string) => string)
 export function checkRedirectUrl(
   exchanges: Exchange[],
   outcome: LaunchOutcome,
+  fast: boolean,
   mask: (text: string) => string,
 ): CheckResult {
   const id = 'redirect-url';
@@ -218,7 +227,16 @@ export function checkRedirectUrl(
     exchanges.some((e) => e.answer.kind === 'retry') &&
     exchanges.every((e) => isOk(e.response))
   ) {
-    return { id, verdict: 'skip', summary: 'the partner only asked to retry (see retry)' };
+    // Without a redirect_url nothing shows that the partner signs anyone in: under --fast the
+    // retry check only warns (its waits were skipped), so this one cannot pass by saying nothing.
+    return fast
+      ? {
+          id,
+          verdict: 'fail',
+          summary: `none in ${exchanges.length} attempts: the partner only asked to retry, and --fast skipped the waits`,
+          hint: 'Run without --fast: a real click waits as asked, and only a redirect_url shows that users get signed in.',
+        }
+      : { id, verdict: 'skip', summary: 'the partner only asked to retry (see retry)' };
   }
   return { id, verdict: 'skip', summary: 'no usable answer to read it from' };
 }
@@ -240,7 +258,7 @@ export function checkRetry(
   const details = retries.map((e) => describeRetry(e, fast, mask));
   const askedMs = retries.reduce((sum, e) => sum + waitMsOf(e), 0);
   if (outcome.kind === 'partner') {
-    const odd = retries.map((e) => oddRetry(retryValue(e))).find((x) => x !== undefined);
+    const odd = retries.map((e) => oddRetry(retryValue(e), mask)).find((x) => x !== undefined);
     const waits = `${askedMs / 1000} s of waits asked${fast ? ' (not waited: --fast)' : ', honoured'}`;
     const summary = `attempts ${sent} sent; redirect_url at attempt ${outcome.attempt}; ${waits}`;
     return odd
@@ -291,7 +309,10 @@ export function checkRetry(
   };
 }
 
-export function checkRedirectAnswers(first: Probe | undefined): CheckResult {
+export function checkRedirectAnswers(
+  first: Probe | undefined,
+  mask: (text: string) => string,
+): CheckResult {
   const id = 'redirect-answers';
   if (!first) return { id, verdict: 'skip', summary: 'no redirect_url to open' };
   if (first.kind === 'error') {
@@ -303,17 +324,21 @@ export function checkRedirectAnswers(first: Probe | undefined): CheckResult {
     };
   }
   if (first.status >= 200 && first.status < 400) {
-    return { id, verdict: 'pass', summary: `GET: ${describeProbe(first)}` };
+    return { id, verdict: 'pass', summary: `GET: ${describeProbe(first, mask)}` };
   }
   return {
     id,
     verdict: 'fail',
-    summary: `GET: ${describeProbe(first)}`,
+    summary: `GET: ${describeProbe(first, mask)}`,
     hint: 'Opening the URL once must sign the user in (2xx, or 3xx into your site): issue the code just before answering.',
   };
 }
 
-export function checkSingleUse(first: Probe | undefined, second: Probe | undefined): CheckResult {
+export function checkSingleUse(
+  first: Probe | undefined,
+  second: Probe | undefined,
+  mask: (text: string) => string,
+): CheckResult {
   const id = 'single-use';
   const hint =
     'Make the sign-in URL single-use and short-lived (1–2 min): a used or expired code must get 4xx, ideally 410 Gone.';
@@ -330,7 +355,7 @@ export function checkSingleUse(first: Probe | undefined, second: Probe | undefin
   if (second.kind === 'error') {
     return { id, verdict: 'warn', summary: `second GET failed: ${second.message}`, hint };
   }
-  const seen = `second GET: ${describeProbe(second)}`;
+  const seen = `second GET: ${describeProbe(second, mask)}`;
   if (second.status >= 400 && second.status < 500) {
     return { id, verdict: 'pass', summary: `${seen} (refused, as it should be)` };
   }
@@ -356,8 +381,11 @@ export function checkWrongToken(run: Run | undefined): CheckResult {
     'Compare the posted token with the subscriber’s current one (constant-time) and answer 401 {"error": …} when it differs.';
   if (!run) return { id, verdict: 'skip', summary: 'not run: the endpoint did not answer' };
   const { exchanges, outcome } = run;
+  // An unsafe redirect_url still counts as issued (a code was minted); an empty one does not.
   const issued = exchanges.find(
-    (e) => e.answer.kind === 'destination' || failedWith(e, 'unsafe-redirect-url'),
+    (e) =>
+      e.answer.kind === 'destination' ||
+      (failedWith(e, 'unsafe-redirect-url') && e.view?.object?.redirect_url !== ''),
   );
   if (outcome.kind === 'partner' || issued) {
     return {
@@ -401,16 +429,16 @@ export function checkWrongToken(run: Run | undefined): CheckResult {
 }
 
 /** A warning for a `retry` value the broker reads differently from how it looks. */
-function oddRetry(value: unknown): string | undefined {
+function oddRetry(value: unknown, mask: (text: string) => string): string | undefined {
   const seconds = waitSeconds(value);
   const numeric =
     typeof value === 'number' ||
     (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)));
   if (!numeric) {
-    return `retry ${showJson(value, 30)} is not a number: the broker waits 0 s; send whole seconds.`;
+    return `retry ${showJson(value, 30, mask)} is not a number: the broker waits 0 s; send whole seconds.`;
   }
   if (Number(value) !== seconds) {
-    return `retry ${showJson(value, 30)} is read as ${seconds} s (whole seconds, at most ${MAX_WAIT_SECONDS}).`;
+    return `retry ${showJson(value, 30, mask)} is read as ${seconds} s (whole seconds, at most ${MAX_WAIT_SECONDS}).`;
   }
   return undefined;
 }

@@ -49,7 +49,8 @@ async function probe(agent: Agent, url: string, timeoutMs: number): Promise<Prob
   }
 }
 
-export function describeProbe(probe: ProbeAnswer): string {
-  const to = probe.location ? ` → ${maskUrl(probe.location)}` : '';
+/** One line for a probe; `mask` replaces the token, which a partner could echo in Location. */
+export function describeProbe(probe: ProbeAnswer, mask: (text: string) => string): string {
+  const to = probe.location ? ` → ${maskUrl(mask(probe.location))}` : '';
   return `HTTP ${probe.status}${to} in ${probe.latencyMs} ms`;
 }

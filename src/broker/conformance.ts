@@ -166,10 +166,10 @@ export async function checkPartner(
       checkHttpAnswer(exchanges, timeoutMs),
       checkLatency(exchanges),
       checkBody(exchanges, mask),
-      checkRedirectUrl(exchanges, main.outcome, mask),
+      checkRedirectUrl(exchanges, main.outcome, fast, mask),
       checkRetry(exchanges, main.outcome, fast, mask),
-      checkRedirectAnswers(probes[0]),
-      checkSingleUse(probes[0], probes[1]),
+      checkRedirectAnswers(probes[0], mask),
+      checkSingleUse(probes[0], probes[1], mask),
       checkWrongToken(wrong),
     );
   } else {

@@ -229,6 +229,15 @@ describe('mock partner fault scenarios', () => {
       expect((JSON.parse(text) as { redirect_url: string }).redirect_url).toMatch(/\/sso\//);
     });
 
+    it('trickles a refusal with its status: a wrong token is a 401 here too', async () => {
+      const res = await post(
+        { scenario: 'trickle', ms: 1, bytes: 2 },
+        { ...LINK_FIELDS, token: 'wrong-x' },
+      );
+      expect(res.statusCode).toBe(401);
+      expect(JSON.parse(await res.body.text())).toEqual({ error: 'invalid token' });
+    });
+
     it('stops when the client goes away', async () => {
       const res = await post({ scenario: 'trickle', ms: 20 });
       let chunks = 0;
