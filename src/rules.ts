@@ -8,6 +8,9 @@ import { ValidationError } from './errors.ts';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const IDENTIFIER = /^[A-Za-z0-9_-]+$/;
+// Text shown to users may not reorder itself (bidirectional embeddings, overrides and isolates:
+// "Billing\u202Egnp.exe" reads as "Billingexe.png") or break lines.
+const SHOWN_CONTROL = /[\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
 
 export const q = (name: string) => `The “${name}” parameter`;
 
@@ -57,13 +60,22 @@ const atMost = (name: string, max: number, fits: (v: string, max: number) => boo
 ];
 
 /** 1–max characters, no control characters. */
-export function text(name: string, max: number) {
-  return ruled(name, [
+export function text(name: string, max: number, { shown = false } = {}) {
+  const rules: Rule[] = [
     nonEmpty(name),
     atMost(name, max, charsAtMost),
     [(v) => !CONTROL.test(v), `${q(name)} must not contain control characters.`],
-  ]).meta({
-    description: `1–${max} characters, no control characters.`,
+  ];
+  if (shown) {
+    rules.push([
+      (v) => !SHOWN_CONTROL.test(v),
+      `${q(name)} must not contain bidirectional control characters or line separators (U+202A–U+202E, U+2066–U+2069, U+2028, U+2029).`,
+    ]);
+  }
+  return ruled(name, rules).meta({
+    description: shown
+      ? `1–${max} characters, no control characters (bidirectional controls and line separators included).`
+      : `1–${max} characters, no control characters.`,
     minLength: 1,
     maxLength: max,
   });
@@ -92,8 +104,9 @@ export function integerString(name: string, min = Number.MIN_SAFE_INTEGER) {
       : `${q(name)} must be an integer.`;
   return ruled(name, [
     [(v) => /^-?\d+$/.test(v), rule],
-    // Beyond 15 digits a double no longer holds every integer: the value would change.
-    [(v) => /^-?\d{1,15}$/.test(v), `${q(name)} may have at most 15 digits.`],
+    // Beyond 15 digits a double no longer holds every integer: the value would change. Zeros in
+    // front change nothing (0001 is 1), so they do not count.
+    [(v) => /^-?0*\d{1,15}$/.test(v), `${q(name)} may have at most 15 digits.`],
     [(v) => Number(v) >= min, rule],
   ])
     .meta({
@@ -101,7 +114,7 @@ export function integerString(name: string, min = Number.MIN_SAFE_INTEGER) {
         min > Number.MIN_SAFE_INTEGER
           ? `A whole number of at least ${min}, in decimal.`
           : 'An integer in decimal; may be negative.',
-      pattern: '^-?[0-9]{1,15}$',
+      pattern: '^-?0*[0-9]{1,15}$',
     })
     .transform((v) => String(Number(v)));
 }

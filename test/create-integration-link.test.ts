@@ -91,6 +91,11 @@ describe('create_integration_link', () => {
       await readFile(join(linksDir(), 'WHMCS_billing.userconfig'), 'utf8'),
     );
     expect(userconfig).toMatchObject({ group_id: 'email', hide: '1', order: '-7' });
+    // Zeros in front are no digits of the value: 15 significant digits after them still fit.
+    await call({ ...LINK, order: '0000000000000001' });
+    await call({ ...LINK, order: '0000999999999999999' });
+    const padded = JSON.parse(await readFile(join(linksDir(), 'WHMCS_billing.userconfig'), 'utf8'));
+    expect(padded.order).toBe('999999999999999');
   });
 
   it('accepts a custom group of this user', async () => {
@@ -191,6 +196,21 @@ describe('create_integration_link', () => {
       'The “label” parameter must not contain control characters.',
     ],
     [
+      'label right-to-left override',
+      { label: 'Billing\u202Egnp.exe' },
+      'The “label” parameter must not contain bidirectional control characters or line separators (U+202A–U+202E, U+2066–U+2069, U+2028, U+2029).',
+    ],
+    [
+      'label line separator',
+      { label: 'Billing\u2028x' },
+      'The “label” parameter must not contain bidirectional control characters or line separators (U+202A–U+202E, U+2066–U+2069, U+2028, U+2029).',
+    ],
+    [
+      'label isolate',
+      { label: 'a\u2067b' },
+      'The “label” parameter must not contain bidirectional control characters or line separators (U+202A–U+202E, U+2066–U+2069, U+2028, U+2029).',
+    ],
+    [
       'subscriber missing',
       { subscriber_unique_id: undefined },
       'The “subscriber_unique_id” parameter is required.',
@@ -236,6 +256,16 @@ describe('create_integration_link', () => {
       'autologin ftp',
       { autologin_token_url: 'ftp://example.com/' },
       'The “autologin_token_url” parameter must be an absolute “http:” or “https:” URL.',
+    ],
+    [
+      'autologin third slash hiding credentials',
+      { autologin_token_url: 'http:///:@x.example/' },
+      'The “autologin_token_url” parameter must be an absolute “http:” or “https:” URL.',
+    ],
+    [
+      'url port out of range',
+      { url: 'https://billing.example.com:99999/' },
+      'The “url” parameter must be a valid URL: its host or port cannot be read.',
     ],
     [
       'autologin credentials',

@@ -461,6 +461,12 @@ describe('every rule broken once: result 0, the reason, nothing written', () => 
     ],
     [
       'create_integration_group',
+      'label bidirectional override',
+      { label: 'Sales\u202Dx' },
+      'The “label” parameter must not contain bidirectional control characters or line separators (U+202A–U+202E, U+2066–U+2069, U+2028, U+2029).',
+    ],
+    [
+      'create_integration_group',
       'order missing',
       { order: undefined },
       'The “order” parameter is required.',

@@ -11,8 +11,10 @@ export const FORBIDDEN_CHARACTERS =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   /[\u0000-\u0020\u007f-\u00a0\\\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 
-// Scheme and "//" spelled out: WHATWG parsing would otherwise accept "http:evil.example".
-const HTTP_PREFIX = /^https?:\/\//i;
+// Scheme and exactly "//" spelled out: WHATWG parsing would otherwise accept "http:evil.example",
+// and read "http:///evil.example" or "http:////@evil.example" with the host after any number of
+// slashes (so that the authority checked here would not be the one a browser uses).
+const HTTP_PREFIX = /^https?:\/\/(?!\/)/i;
 
 /** Whether an "@" appears in the authority: after the "//", before any "/", "?" or "#". */
 function hasAtInAuthority(value: string): boolean {
@@ -54,7 +56,8 @@ function parseHttpUrl(value: unknown, maxLength = MAX_URL_LENGTH): URL | string 
   try {
     parsed = new URL(value);
   } catch {
-    return 'must be an absolute “http:” or “https:” URL';
+    // The scheme is right: what cannot be read is the rest (a port past 65535, a bad host).
+    return 'must be a valid URL: its host or port cannot be read';
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return 'must be an absolute “http:” or “https:” URL';

@@ -38,7 +38,7 @@ const httpUrl = (name: string) =>
     .meta({
       description:
         'An absolute http: or https: URL of at most 2048 characters, without credentials, spaces, control characters or backslashes.',
-      format: 'uri',
+      format: 'iri',
       maxLength: 2048,
     });
 const EXAMPLE_ORIGIN = 'https://billing.example.com';
@@ -77,7 +77,7 @@ export const createLinkParams = z
       'The appkey the link implements, typically billing, customer_service, support or upgrade (those appear in the username menu; upgrade also in “Need more resources?”).',
     ).meta({ examples: ['billing'] }),
     label: about(
-      text('label', 256),
+      text('label', 256, { shown: true }),
       'The text shown in the menu (HTML-escaped wherever shown).',
     ).meta({ examples: ['WHMCS Billing'] }),
     subscriber_unique_id: about(
@@ -140,7 +140,7 @@ export type UpdateTokenParams = z.output<typeof updateTokenParams>;
 export const createGroupParams = z.object({
   user: userParam,
   group_id: groupIdParam,
-  label: about(text('label', 256), 'The panel heading shown for the group.').meta({
+  label: about(text('label', 256, { shown: true }), 'The panel heading shown for the group.').meta({
     examples: ['Partner tools'],
   }),
   order: about(

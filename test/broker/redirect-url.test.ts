@@ -98,6 +98,28 @@ describe('isSafeRedirectUrl', () => {
     }
   });
 
+  it('wants exactly two slashes after the scheme: more would move the host past the checks', () => {
+    // WHATWG reads these with the host after the extra slashes, "@" and all.
+    for (const url of [
+      'http:///:@x.example/',
+      'http:///@x.example/',
+      'http:///x.example/',
+      'https:////evil.example/a',
+    ]) {
+      expect(checkHttpUrl(url)).toBe('must be an absolute “http:” or “https:” URL');
+    }
+  });
+
+  it('says the host or port is what cannot be read when the scheme is right', () => {
+    for (const url of [
+      'https://billing.example.com:99999/',
+      'http://exa<mple/',
+      'http://1.2.3.4.5/',
+    ]) {
+      expect(checkHttpUrl(url)).toBe('must be a valid URL: its host or port cannot be read');
+    }
+  });
+
   it('names the broken rule in a fragment that completes a WHM reason', () => {
     expect(checkHttpUrl('https://u:p@example.com/')).toBe('must not contain credentials');
     expect(checkHttpUrl('javascript:x')).toBe('must be an absolute “http:” or “https:” URL');
