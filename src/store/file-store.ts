@@ -1,5 +1,6 @@
 // The embedded Store: cPanel's own layout (integration/links/USER/APP.userconfig + .adminconfig)
 // under the data dir, every write durable, a link's two files replaced as a pair via an intent.
+import { lstatSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { quote } from '../errors.ts';
@@ -338,6 +339,27 @@ export function createFileStore({
     return names.sort();
   }
 
+  /** Why an account of this name and domain cannot be created now, if it cannot. */
+  async function creationRefusal(user: string, domain: string) {
+    if (await lstatOrUndefined(accountPath(user))) return 'name-taken' as const;
+    if ((await listAccounts()).some((a) => a.domain === domain)) return 'domain-taken' as const;
+    return undefined;
+  }
+
+  /**
+   * Whether a write of the link could find it: its user file, or an interrupted write of it to
+   * settle. When neither is there, an update or removal is answered without taking the lock.
+   */
+  function linkMayExist(user: string, app: string): boolean {
+    const dir = existingUserDir(user);
+    if (!dir) return false;
+    const paths = linkPaths(dir, app);
+    return (
+      lstatSync(paths.user, { throwIfNoEntry: false }) !== undefined ||
+      lstatSync(paths.intent, { throwIfNoEntry: false }) !== undefined
+    );
+  }
+
   async function listAccounts(): Promise<Account[]> {
     if (!checkDir(accountsDir)) return [];
     const accounts: Account[] = [];
@@ -413,15 +435,19 @@ export function createFileStore({
     async createAccount(account): Promise<AccountCreation> {
       checkUser(account.user);
       const { user, domain, created, id } = account;
+      // A refusal is answered before any lock (a lock file would change locks/); the checks are
+      // made again under the locks, which decide.
+      const refusal = await creationRefusal(user, domain);
+      if (refusal) return refusal;
       // The checks and the write run alone across processes: the `accounts` lock is taken by
       // every account creation (in this process, the mutex takes turns before it).
       return writeUser(user, true, () =>
         withMutex(ACCOUNTS_LOCK, () =>
           withFileLock(ACCOUNTS_LOCK, async () => {
             await ensureDir(accountsDir, MODE.accountsDir);
+            const taken = await creationRefusal(user, domain);
+            if (taken) return taken;
             const path = accountPath(user);
-            if (await lstatOrUndefined(path)) return 'name-taken';
-            if ((await listAccounts()).some((a) => a.domain === domain)) return 'domain-taken';
             const stored =
               id === undefined ? { user, domain, created } : { user, domain, created, id };
             await writeFileAtomic(path, prettyJson(stored), MODE.account);
@@ -510,6 +536,7 @@ export function createFileStore({
     async updateLinkToken(user, app, token) {
       checkUser(user);
       checkApp(app);
+      if (!linkMayExist(user, app)) return false;
       return writeLink(user, app, async () => {
         const dir = existingUserDir(user);
         if (!dir) return false;
@@ -526,6 +553,7 @@ export function createFileStore({
     async removeLink(user, app) {
       checkUser(user);
       checkApp(app);
+      if (!linkMayExist(user, app)) return false;
       return writeLink(user, app, async () => {
         const dir = existingUserDir(user);
         if (!dir) return false;
@@ -581,6 +609,11 @@ export function createFileStore({
     async removeGroup(user, groupId) {
       checkUser(user);
       checkName('group', groupId);
+      // Nothing to remove: answered without the lock (a lock file would change locks/).
+      const userDir = existingUserDir(user);
+      if (!userDir || !lstatSync(groupPath(userDir, groupId), { throwIfNoEntry: false })) {
+        return false;
+      }
       return writeItem(user, `group/${user}/${groupId}`, async () => {
         const dir = existingUserDir(user);
         if (!dir) return false;

@@ -53,7 +53,11 @@ export async function startTestServer(
   };
 }
 
-/** Every file under `dir` with its contents, for "nothing was written" comparisons. */
+/**
+ * Every entry under `dir`, for "nothing was written" comparisons: each file's contents, and each
+ * entry's mode and modification time (a directory's changes with any entry created and removed
+ * in it, a lock file's for instance).
+ */
 export async function snapshot(dir: string): Promise<Record<string, string>> {
   const { readdir, readFile, lstat } = await import('node:fs/promises');
   const out: Record<string, string> = {};
@@ -61,8 +65,14 @@ export async function snapshot(dir: string): Promise<Record<string, string>> {
     for (const name of (await readdir(d)).sort()) {
       const path = join(d, name);
       const info = await lstat(path);
-      if (info.isDirectory()) await walk(path, `${prefix}${name}/`);
-      else out[`${prefix}${name}`] = info.isFile() ? await readFile(path, 'utf8') : '<link>';
+      const meta = `mode ${(info.mode & 0o7777).toString(8)}, mtime ${info.mtimeMs}`;
+      if (info.isDirectory()) {
+        out[`${prefix}${name}/`] = meta;
+        await walk(path, `${prefix}${name}/`);
+      } else {
+        const contents = info.isFile() ? await readFile(path, 'utf8') : '<link>';
+        out[`${prefix}${name}`] = `${meta}: ${contents}`;
+      }
     }
   };
   await walk(dir, '');
