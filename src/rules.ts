@@ -11,6 +11,8 @@ const IDENTIFIER = /^[A-Za-z0-9_-]+$/;
 // Text shown to users may not reorder itself (bidirectional embeddings, overrides and isolates:
 // "Billing\u202Egnp.exe" reads as "Billingexe.png") or break lines.
 const SHOWN_CONTROL = /[\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+/** Only whitespace and invisible format characters (zero-width space, joiners…): nothing shows. */
+export const BLANK = /^[\s\p{Cf}]*$/u;
 
 export const q = (name: string) => `The “${name}” parameter`;
 
@@ -67,6 +69,7 @@ export function text(name: string, max: number, { shown = false } = {}) {
     [(v) => !CONTROL.test(v), `${q(name)} must not contain control characters.`],
   ];
   if (shown) {
+    rules.push([(v) => !BLANK.test(v), `${q(name)} must contain a visible character.`]);
     rules.push([
       (v) => !SHOWN_CONTROL.test(v),
       `${q(name)} must not contain bidirectional control characters or line separators (U+202A–U+202E, U+2066–U+2069, U+2028, U+2029).`,
@@ -74,7 +77,7 @@ export function text(name: string, max: number, { shown = false } = {}) {
   }
   return ruled(name, rules).meta({
     description: shown
-      ? `1–${max} characters, no control characters (bidirectional controls and line separators included).`
+      ? `1–${max} characters, at least one visible, no control characters (bidirectional controls and line separators included).`
       : `1–${max} characters, no control characters.`,
     minLength: 1,
     maxLength: max,

@@ -205,6 +205,12 @@ describe('create_integration_link', () => {
       { label: 'Billing\u2028x' },
       'The “label” parameter must not contain bidirectional control characters or line separators (U+202A–U+202E, U+2066–U+2069, U+2028, U+2029).',
     ],
+    ['label blank', { label: '   ' }, 'The “label” parameter must contain a visible character.'],
+    [
+      'label invisible',
+      { label: '\u200b\u2060' },
+      'The “label” parameter must contain a visible character.',
+    ],
     [
       'label isolate',
       { label: 'a\u2067b' },

@@ -3,6 +3,7 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
+import { shownLabel } from '../links/menu-order.ts';
 import type { Logger } from '../log.ts';
 import type { LinkUserConfig, Store } from '../store/store.ts';
 import { StoreNameError } from '../store/store.ts';
@@ -251,7 +252,7 @@ function runProtocol(
   firstToken: FirstToken,
 ): Promise<LaunchOutcome> {
   const { link, target } = plan;
-  const base: OutcomeBase = { label: link.label ?? input.app, url: link.url ?? null };
+  const base: OutcomeBase = { label: shownLabel(input.app, link.label), url: link.url ?? null };
   if (target === undefined) return Promise.resolve(endLaunch(plan, base, 'no-autologin-url'));
   // A file copied from elsewhere may hold anything: never send the token to a non-http URL.
   if (!plan.targetIsSafe) {
@@ -337,7 +338,7 @@ function adoptReloaded(
     throw new AbortError(new LaunchEnded('link-removed', 'link-changed'));
   }
   run.plan = planOf(link);
-  run.base = { label: link.label ?? run.input.app, url: link.url ?? null };
+  run.base = { label: shownLabel(run.input.app, link.label), url: link.url ?? null };
   return reloaded.token;
 }
 

@@ -1,15 +1,18 @@
 // The order of a user's menu (SPEC §6): by `order`, then label (case-insensitively), then id.
 // The home page and get_users_links both use it, so a built-in appkey leads to the very link
 // the user sees first.
+import { BLANK } from '../rules.ts';
 import type { LinkUserConfig } from '../store/store.ts';
 
 export const DEFAULT_ORDER = 99999;
 
-/** A stored `order` as a number; absent or unreadable counts as the default. */
-export const orderOf = (value: string | undefined) => {
-  const n = Number(value ?? DEFAULT_ORDER);
-  return Number.isFinite(n) ? n : DEFAULT_ORDER;
-};
+/** A stored `order` as a number; absent, empty or not an integer counts as the default. */
+export const orderOf = (value: string | undefined) =>
+  value !== undefined && /^\s*-?\d+\s*$/.test(value) ? Number(value) : DEFAULT_ORDER;
+
+/** What a link is shown as: its label, or its app when the label has nothing visible. */
+export const shownLabel = (app: string, label: string | undefined) =>
+  label && !BLANK.test(label) ? label : app;
 
 export interface OrderKey {
   order: number;
@@ -20,7 +23,7 @@ export interface OrderKey {
 /** A link's key as the menu shows it: a link without a label is shown by its app. */
 export const linkOrderKey = (app: string, config: LinkUserConfig): OrderKey => ({
   order: orderOf(config.order),
-  label: config.label || app,
+  label: shownLabel(app, config.label),
   id: app,
 });
 

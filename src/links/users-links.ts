@@ -52,34 +52,43 @@ async function readLinks(store: Store, user: string) {
   return { links, visible };
 }
 
-/** The app of the first visible link implementing a built-in appkey, in menu order. */
-const firstImplementing = (visible: [string, LinkUserConfig][], appkey: string) =>
-  visible.find(([, config]) => config.implements === appkey)?.[0];
+/**
+ * The link a built-in appkey leads to: the first visible link implementing it, in menu order
+ * (what the user sees first), else a link whose app is the appkey itself; undefined for none.
+ */
+function appkeyTarget(
+  { links, visible }: Awaited<ReturnType<typeof readLinks>>,
+  appkey: string,
+): string | undefined {
+  const first = visible.find(([, config]) => config.implements === appkey);
+  return (first ?? links.find(([app]) => app === appkey))?.[0];
+}
 
 /**
- * appkey → path. Each built-in appkey leads to the first visible link implementing it, else to
- * APPKEY_FALLBACK_PATH; each link (hidden ones too: they stay launchable) is keyed by its app,
- * and wins when its app equals a built-in appkey, since launching that app must open that link.
+ * appkey → path. Each built-in appkey leads to its target (appkeyTarget), else to
+ * APPKEY_FALLBACK_PATH; every other link (hidden ones too: they stay launchable) is keyed by its
+ * app. A link whose app is a built-in appkey is that key's target only when no visible link
+ * implements it, so that "billing" is always the billing link the user sees.
  */
 export async function getUsersLinks(
   store: Store,
   params: UsersLinksParams,
 ): Promise<Record<string, string>> {
   // params.service is cpaneld, the one interface there is (the schema refuses others).
-  const { links, visible } = await readLinks(store, params.user);
+  const read = await readLinks(store, params.user);
   // No prototype: an app may be named "__proto__", which on a plain object would set nothing.
   const data: Record<string, string> = Object.create(null);
   for (const appkey of BUILTIN_APPKEYS) {
-    const first = firstImplementing(visible, appkey);
-    data[appkey] = first === undefined ? APPKEY_FALLBACK_PATH : launchPath(first);
+    const target = appkeyTarget(read, appkey);
+    data[appkey] = target === undefined ? APPKEY_FALLBACK_PATH : launchPath(target);
   }
-  for (const [app] of links) data[app] = launchPath(app);
+  for (const [app] of read.links) if (!isBuiltinAppkey(app)) data[app] = launchPath(app);
   return data;
 }
 
 /**
- * The link a login URL made with `app` launches, read when the URL is opened: the link named
- * `app`, else for a built-in appkey the link get_users_links maps it to; undefined (the home
+ * The link a login URL made with `app` launches, read when the URL is opened: for a built-in
+ * appkey, the link get_users_links maps it to; else the link named `app`. Undefined (the home
  * page) when there is none. `app` must already follow the link-name rule.
  */
 export async function loginLaunchTarget(
@@ -87,7 +96,6 @@ export async function loginLaunchTarget(
   user: string,
   app: string,
 ): Promise<string | undefined> {
-  if (await store.getLink(user, app)) return app;
-  if (!isBuiltinAppkey(app)) return undefined;
-  return firstImplementing((await readLinks(store, user)).visible, app);
+  if (isBuiltinAppkey(app)) return appkeyTarget(await readLinks(store, user), app);
+  return (await store.getLink(user, app)) ? app : undefined;
 }

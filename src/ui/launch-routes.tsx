@@ -14,6 +14,7 @@ import {
   openContinuation,
   signContinuation,
 } from '../broker/continuation.ts';
+import { shownLabel } from '../links/menu-order.ts';
 import { appParam } from '../links/schema.ts';
 import { launchPath } from '../links/users-links.ts';
 import { startedElsewhere } from '../request-origin.ts';
@@ -215,7 +216,10 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
         return noSuchLink(c, app);
       }
       logAnswered(deps, { outcome: 'confirm', status: 200, user, app });
-      return sendPage(c, <ConfirmPage nonce={pageNonce(c)} app={app} label={link.label || app} />);
+      return sendPage(
+        c,
+        <ConfirmPage nonce={pageNonce(c)} app={app} label={shownLabel(app, link.label)} />,
+      );
     }
 
     const token = c.req.query('continue');
@@ -233,7 +237,7 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
         }
         logAnswered(deps, { outcome: 'early', status: 200, user, app });
         return showWait(c, deps, {
-          label: link.label || app,
+          label: shownLabel(app, link.label),
           app,
           wait: check.continuation,
           token,

@@ -1,7 +1,13 @@
 // What the home page shows (SPEC §6), as plain data: the username menu, the group panels in
 // cPanel's order and the "need more resources?" links. No HTML and no Hono here.
 import { createHash } from 'node:crypto';
-import { byOrderThenLabel, linkOrderKey, type OrderKey, orderOf } from '../links/menu-order.ts';
+import {
+  byOrderThenLabel,
+  linkOrderKey,
+  type OrderKey,
+  orderOf,
+  shownLabel,
+} from '../links/menu-order.ts';
 import { normalisePngBase64 } from '../links/png.ts';
 import { BUILTIN_GROUPS, isBuiltinGroup } from '../links/schema.ts';
 import { BUILTIN_APPKEYS, readAll } from '../links/users-links.ts';
@@ -57,6 +63,23 @@ export function decodeIcon(config: LinkUserConfig): Buffer | undefined {
 export const iconHash = (png: Buffer) =>
   createHash('sha256').update(png).digest('hex').slice(0, 32);
 
+/**
+ * Icon hashes by the config they came from. The store hands out one object per version of a link
+ * file (its stamped cache), so each icon is decoded and hashed once per version, not on every
+ * view of the home page (500 KiB icons made each view block the server for a second).
+ */
+const iconHashes = new WeakMap<LinkUserConfig, string | null>();
+
+export function storedIconHash(config: LinkUserConfig): string | undefined {
+  let hash = iconHashes.get(config);
+  if (hash === undefined) {
+    const png = decodeIcon(config);
+    hash = png ? iconHash(png) : null;
+    iconHashes.set(config, hash);
+  }
+  return hash ?? undefined;
+}
+
 export async function buildMenu(store: Store, user: string): Promise<Menu> {
   const [links, groups] = await Promise.all([
     store.listLinks(user).then((apps) => readAll(apps, (app) => store.getLink(user, app))),
@@ -71,12 +94,11 @@ export async function buildMenu(store: Store, user: string): Promise<Menu> {
 
   for (const [app, config] of links) {
     if (config.hide === '1') continue;
-    const png = decodeIcon(config);
     const item: MenuItem = {
       app,
-      label: config.label || app,
+      label: shownLabel(app, config.label),
       implements: config.implements,
-      iconHash: png ? iconHash(png) : undefined,
+      iconHash: storedIconHash(config),
     };
     sortKey.set(item, linkOrderKey(app, config));
     const group = config.group_id;
@@ -103,7 +125,11 @@ export async function buildMenu(store: Store, user: string): Promise<Menu> {
       byOrderThenLabel(([id, group]) => ({ order: orderOf(group.order), label: group.label, id })),
     );
   for (const [id, group] of custom) {
-    panels.push({ id, label: group.label || id, items: (grouped.get(id) ?? []).sort(itemOrder) });
+    panels.push({
+      id,
+      label: shownLabel(id, group.label),
+      items: (grouped.get(id) ?? []).sort(itemOrder),
+    });
   }
 
   return {
