@@ -1,6 +1,6 @@
 // createacct, removeacct and listaccts (SPEC §3.3, minimal subset): rules, duplicates, removal
 // of everything an account owns.
-import { readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, snapshot, startTestServer, type TestServer } from './helpers/server.ts';
@@ -173,6 +173,19 @@ describe('listaccts and removeacct', () => {
     );
     expect(fresh.metadata.result).toBe(1);
     await server.whm('removeacct', { user: 'dora' });
+  });
+
+  it('does not take a directory in the accounts dir for an account', async () => {
+    await mkdir(join(server.dataDir, 'accounts', 'ghost.json'));
+    try {
+      const body = await json(await server.whm('removeacct', { user: 'ghost' }));
+      expect(body.metadata).toMatchObject({
+        result: 0,
+        reason: 'You do not have a user named “ghost”.',
+      });
+    } finally {
+      await rm(join(server.dataDir, 'accounts', 'ghost.json'), { recursive: true });
+    }
   });
 
   it('refuses to remove an account that does not exist', async () => {

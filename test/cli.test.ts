@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loginCommand } from '../src/cli/demo.ts';
 import { startupFailure } from '../src/cli/serve.ts';
 import { loadConfig } from '../src/config.ts';
 import { BIN, runCli } from './helpers/cli.ts';
@@ -173,6 +174,18 @@ describe('linkbroker serve', () => {
       demo.kill('SIGTERM');
       await exited;
     }
+  });
+
+  it('demo: the login command carries the server’s URL whenever it is not the default one', () => {
+    const plain = loadConfig({});
+    expect(loginCommand(plain, 'http://127.0.0.1:2087')).toBe(
+      'npx linkbroker whmapi1 create_user_session user=demo',
+    );
+    // PORT=3457 in the demo's environment is not in the shell that runs the command.
+    const config = loadConfig({ PORT: '3457' });
+    expect(loginCommand(config, 'http://127.0.0.1:3457')).toBe(
+      'LINKBROKER_PUBLIC_URL=http://127.0.0.1:3457 npx linkbroker whmapi1 create_user_session user=demo',
+    );
   });
 
   it('writes an IPv6 listen address in brackets, and leaves unknown failures alone', () => {
@@ -398,6 +411,19 @@ describe('linkbroker whmapi1', () => {
       `linkbroker whmapi1: there is no data dir at ${missing} (LINKBROKER_DATA_DIR): start the server once to create it, or set the variable to the server's.`,
     );
     expect(existsSync(missing)).toBe(false);
+  });
+
+  it('refuses a data dir that is a file in one line', async () => {
+    const file = join(dataDir, 'afile');
+    await writeFile(file, 'x');
+    const { code, stdout, stderr } = await run(['whmapi1', 'listaccts'], {
+      LINKBROKER_DATA_DIR: file,
+    });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toEqual([
+      `linkbroker: cannot use the data dir ${file} (LINKBROKER_DATA_DIR): a part of the path is not a directory (${file})`,
+    ]);
   });
 
   it('refuses a directory with files but no accounts/ (a project dir, not a data dir)', async () => {

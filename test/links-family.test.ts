@@ -1,7 +1,7 @@
 // The rest of the Links family end to end (SPEC §3.2): each function's answer, every rule broken
 // once (reason checked, nothing written), idempotency where documented, and the token never in
 // any answer or log line.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleLink } from './helpers/fixtures.ts';
@@ -88,6 +88,14 @@ describe('remove_integration_link', () => {
     await ok('remove_integration_link', { user: 'alice', app: 'never_existed' });
     await ok('remove_integration_link', { user: 'bob', app: 'WHMCS_billing' });
     expect(await snapshot(server.dataDir)).toEqual(before);
+  });
+
+  it('removes a token file an interrupted removal left without its user file', async () => {
+    await link({ app: 'orphan' });
+    const dir = join(server.dataDir, 'integration', 'links', 'alice');
+    await rm(join(dir, 'orphan.userconfig'));
+    await ok('remove_integration_link', { user: 'alice', app: 'orphan' });
+    expect(await readdir(dir)).not.toContain('orphan.adminconfig');
   });
 
   it('only touches the named user', async () => {

@@ -2,7 +2,7 @@
 // the body limit and the answers for unknown functions and unexpected errors.
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseWhmArgs } from '../src/whm/args.ts';
+import { bodyText, parseWhmArgs } from '../src/whm/args.ts';
 import {
   json,
   ROOT_PASSWORD,
@@ -168,6 +168,10 @@ describe('encodings', () => {
       'a=%EF%BF%BD&b=100%&c=%2B+1',
     );
     expect({ ...args }).toEqual({ a: '\uFFFD', b: '100%', c: '+ 1' });
+    // An escaped U+FEFF is part of the value or name, in front or not.
+    const boms = parseWhmArgs('', undefined, 'token=%EF%BB%BFsecret&%EF%BB%BFk=v&m=x%EF%BB%BFy');
+    expect({ ...boms }).toEqual({ token: '\uFEFFsecret', '\uFEFFk': 'v', m: 'x\uFEFFy' });
+    expect(bodyText(Buffer.from('\uFEFFuser=a'))).toBe('user=a');
   });
 
   it('keeps a JSON number as the client wrote it, never rounded through a double', async () => {

@@ -76,9 +76,13 @@ export async function createFileSessionRecords(
     return raw === undefined ? undefined : parseRecord(raw);
   }
 
-  async function remove(path: string): Promise<boolean> {
+  async function unlinkRecord(path: string): Promise<boolean> {
     files.forget(path);
-    const removed = await unlinkIfExists(path);
+    return unlinkIfExists(path);
+  }
+
+  async function remove(path: string): Promise<boolean> {
+    const removed = await unlinkRecord(path);
     // A used login or an ended session must stay so after a crash.
     if (removed) await fsyncDir(dir);
     return removed;
@@ -90,7 +94,10 @@ export async function createFileSessionRecords(
    * and logged, never taken for a damaged record (a moment without file handles would end every
    * session).
    */
-  async function sweepVerdict(path: string, isOver: (r: SessionRecord) => boolean) {
+  async function sweepVerdict(
+    path: string,
+    isOver: (r: SessionRecord) => boolean,
+  ): Promise<'keep' | 'remove' | 'remove-in-turn'> {
     let raw: Buffer | undefined;
     try {
       raw = await readFileNoFollow(path);
@@ -99,11 +106,14 @@ export async function createFileSessionRecords(
         path,
         error: error instanceof Error ? error.message : String(error),
       });
-      return false;
+      return 'keep';
     }
-    if (raw === undefined) return false;
+    if (raw === undefined) return 'keep';
     const record = parseRecord(raw);
-    return !record || isOver(record);
+    if (record && !isOver(record)) return 'keep';
+    // Only a session is ever updated (its activity written back): it is removed in its turn.
+    // A login or a damaged record is never rewritten, so it goes at once.
+    return record?.kind === 'session' ? 'remove-in-turn' : 'remove';
   }
 
   return {
@@ -130,6 +140,7 @@ export async function createFileSessionRecords(
       return inTurn(key, () => remove(path));
     },
     async sweep(isOver) {
+      let removed = false;
       for (const name of await readdir(dir)) {
         const path = join(dir, name);
         if (isTempName(name)) {
@@ -142,13 +153,18 @@ export async function createFileSessionRecords(
         }
         const key = name.slice(0, -SUFFIX.length);
         if (!name.endsWith(SUFFIX) || !KEY.test(key)) continue;
-        // A first look without a turn (most records stay), then again in the record's turn: an
-        // update may have kept it alive meanwhile.
-        if (!(await sweepVerdict(path, isOver))) continue;
-        await inTurn(key, async () => {
-          if (await sweepVerdict(path, isOver)) await remove(path);
-        });
+        // A first look without a turn (most records stay), then for a session again in its
+        // turn: an update may have kept it alive meanwhile.
+        const verdict = await sweepVerdict(path, isOver);
+        if (verdict === 'remove') removed = (await unlinkRecord(path)) || removed;
+        if (verdict !== 'remove-in-turn') continue;
+        const gone = await inTurn(key, async () =>
+          (await sweepVerdict(path, isOver)) === 'keep' ? false : unlinkRecord(path),
+        );
+        removed = gone || removed;
       }
+      // Ended sessions must stay ended after a crash (removeacct ends an account's sessions).
+      if (removed) await fsyncDir(dir);
     },
   };
 }

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { startMockPartner } from '../../mock-partner/index.ts';
-import type { Config } from '../config.ts';
+import { type Config, loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { defaultPublicUrl } from '../runtime.ts';
 import { DEMO_USER, demoLoginUrl, seedDemo } from './demo-seed.ts';
@@ -35,7 +35,9 @@ export function loginCommand(config: Config, serverUrl: string): string {
   if (process.env.LINKBROKER_DATA_DIR !== undefined) {
     env.push(`LINKBROKER_DATA_DIR=${shellWord(resolve(config.dataDir))}`);
   }
-  if ((config.publicUrl ?? defaultPublicUrl(config.host, config.port)) !== serverUrl) {
+  // What whmapi1 writes in a shell with none of the variables set.
+  const plain = loadConfig({});
+  if ((plain.publicUrl ?? defaultPublicUrl(plain.host, plain.port)) !== serverUrl) {
     env.push(`LINKBROKER_PUBLIC_URL=${shellWord(serverUrl)}`);
   }
   return [...env, `npx linkbroker whmapi1 create_user_session user=${DEMO_USER}`].join(' ');

@@ -105,7 +105,15 @@ export async function runWhmapi1(argv: string[]): Promise<number> {
     return 1;
   }
   // Nor may another directory that exists: a data dir has accounts/ (a new one is empty).
-  const entries = readdirSync(dataDir);
+  let entries: string[];
+  try {
+    entries = readdirSync(dataDir);
+  } catch (error) {
+    const line = startupFailure(error, config);
+    if (line === undefined) throw error;
+    console.error(line);
+    return 1;
+  }
   if (entries.length > 0 && !entries.includes('accounts')) {
     console.error(
       `linkbroker whmapi1: ${dataDir} (LINKBROKER_DATA_DIR) is not a linkbroker data dir: it has files but no accounts/; set the variable to the server's.`,

@@ -347,16 +347,16 @@ export function createFileStore({
   }
 
   /**
-   * Whether a write of the link could find it: its user file, or an interrupted write of it to
-   * settle. When neither is there, an update or removal is answered without taking the lock.
+   * Whether a write of the link could find any of it: its files, or an interrupted write of it to
+   * settle. When none is there, an update or removal is answered without taking the lock.
    */
   function linkMayExist(user: string, app: string): boolean {
     const dir = existingUserDir(user);
     if (!dir) return false;
     const paths = linkPaths(dir, app);
-    return (
-      lstatSync(paths.user, { throwIfNoEntry: false }) !== undefined ||
-      lstatSync(paths.intent, { throwIfNoEntry: false }) !== undefined
+    // The admin file too: an interrupted removal leaves it, and a removal must take it.
+    return [paths.user, paths.intent, paths.admin].some(
+      (path) => lstatSync(path, { throwIfNoEntry: false }) !== undefined,
     );
   }
 
@@ -427,7 +427,7 @@ export function createFileStore({
 
     async hasAccountFile(user) {
       checkUser(user);
-      return (await lstatOrUndefined(accountPath(user))) !== undefined;
+      return (await lstatOrUndefined(accountPath(user)))?.isFile() === true;
     },
 
     listAccounts,

@@ -5,7 +5,8 @@ import { quote, ValidationError } from '../errors.ts';
 
 export type WhmArgs = Record<string, string>;
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a U+FEFF the client escaped is part of the value, not a byte-order mark to drop.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g;
 
 /**
@@ -28,7 +29,9 @@ export function decodeFormComponent(raw: string): string | undefined {
 /** A body's text; bytes that are not UTF-8 are refused, never read as U+FFFD. */
 export function bodyText(bytes: Buffer): string {
   if (!isUtf8(bytes)) throw new ValidationError('The request body is not UTF-8 text.');
-  return bytes.toString('utf8');
+  const text = bytes.toString('utf8');
+  // A byte-order mark in front of the body is no part of it (as a web Request's text() reads it).
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** The reason for a name or value whose escapes are not UTF-8 (never echoing a value). */
