@@ -5,22 +5,22 @@ import { quote, ValidationError } from '../errors.ts';
 
 export type WhmArgs = Record<string, string>;
 
-// ignoreBOM: a U+FEFF the client escaped is part of the value, not a byte-order mark to drop.
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g;
+const STRAY_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 
 /**
  * A form name or value decoded as a form decoder does (`+` is a space, `%XX` a byte, a `%` that
  * starts no escape stays), except that escaped bytes that are not UTF-8 give undefined rather
- * than U+FFFD: a character the client never sent, in what may be a token.
+ * than U+FFFD: a character the client never sent, in what may be a token. decodeURIComponent
+ * refuses exactly those (overlong forms and surrogates included) and keeps a U+FEFF.
  */
 export function decodeFormComponent(raw: string): string | undefined {
   const text = raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
   if (!text.includes('%')) return text;
   try {
-    return text.replace(ESCAPES, (run) =>
-      strictUtf8.decode(Buffer.from(run.replaceAll('%', ''), 'hex')),
-    );
+    // Every `%` starts an escape (the usual case): one native call for the whole component.
+    if (!STRAY_PERCENT.test(text)) return decodeURIComponent(text);
+    return text.replace(ESCAPES, (run) => decodeURIComponent(run));
   } catch {
     return undefined;
   }
