@@ -1,6 +1,7 @@
-// Reads a request body with a size limit. A body with a Content-Length within the limit is read
-// whole by @hono/node-server's direct path (Node's parser stops at the declared length); one
-// without (chunked) is counted as it streams and refused the moment it passes the limit.
+// Reads a request body's bytes with a size limit: a declared Content-Length past the limit is
+// refused before reading, and the bytes are counted as they arrive (a chunked body too) and
+// refused the moment they pass it. On Node they are read from the socket's stream directly:
+// measured, that costs what @hono/node-server's text() costs, and less than its arrayBuffer().
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 
@@ -13,7 +14,6 @@ export async function readBodyBytes(c: Context, limit: number): Promise<Buffer> 
   const length = c.req.header('content-length');
   if (length !== undefined && Number(length) > limit) throw new BodyTooLargeError();
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming && length !== undefined) return Buffer.from(await c.req.arrayBuffer());
   if (!incoming || incoming.readableEnded) {
     // Not on Node (app.request() in tests) or already consumed: the web Request path.
     const bytes = Buffer.from(await c.req.arrayBuffer());
