@@ -28,20 +28,39 @@ export async function readBodyText(c: Context, limit: number): Promise<string> {
   return (await readBodyBytes(c, limit)).toString('utf8');
 }
 
-/** Collects a streamed body, refusing it as soon as it passes `limit` bytes. */
+/** The error for a body whose client went away before it was all sent. */
+const aborted = () => Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+
+/**
+ * Collects a streamed body, refusing it as soon as it passes `limit` bytes. A request already
+ * closed (its client went away while an earlier step awaited), or closed before its end, fails:
+ * the caller's handler must not wait for it forever.
+ */
 function readCounted(incoming: IncomingMessage, limit: number): Promise<Buffer> {
+  if (incoming.destroyed || incoming.errored) return Promise.reject(incoming.errored ?? aborted());
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const settle = (done: () => void) => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+      incoming.off('close', onClose);
+      done();
+    };
     function onData(chunk: Buffer) {
       size += chunk.length;
       if (size <= limit) return void chunks.push(chunk);
-      incoming.off('data', onData);
       incoming.pause();
-      reject(new BodyTooLargeError());
+      settle(() => reject(new BodyTooLargeError()));
     }
+    const onEnd = () => settle(() => resolve(Buffer.concat(chunks)));
+    const onError = (error: Error) => settle(() => reject(error));
+    // 'close' without 'end': the client went away mid-body.
+    const onClose = () => settle(() => reject(aborted()));
     incoming.on('data', onData);
-    incoming.once('end', () => resolve(Buffer.concat(chunks)));
-    incoming.once('error', reject);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+    incoming.on('close', onClose);
   });
 }

@@ -11,8 +11,11 @@ const IDENTIFIER = /^[A-Za-z0-9_-]+$/;
 // Text shown to users may not reorder itself (bidirectional embeddings, overrides and isolates:
 // "Billing\u202Egnp.exe" reads as "Billingexe.png") or break lines.
 const SHOWN_CONTROL = /[\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
-/** Only whitespace and invisible format characters (zero-width space, joiners…): nothing shows. */
-export const BLANK = /^[\s\p{Cf}]*$/u;
+/**
+ * Nothing that shows: whitespace, default-ignorable code points (format characters, joiners,
+ * Hangul fillers, the combining grapheme joiner…) and the blank braille pattern.
+ */
+export const BLANK = /^[\s\p{Default_Ignorable_Code_Point}\u2800]*$/u;
 
 export const q = (name: string) => `The “${name}” parameter`;
 

@@ -1,6 +1,6 @@
 // createacct, removeacct and listaccts (SPEC §3.3, minimal subset): rules, duplicates, removal
 // of everything an account owns.
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, snapshot, startTestServer, type TestServer } from './helpers/server.ts';
@@ -173,6 +173,17 @@ describe('listaccts and removeacct', () => {
     );
     expect(fresh.metadata.result).toBe(1);
     await server.whm('removeacct', { user: 'dora' });
+  });
+
+  it('removes an account file that is a symlink (its name is taken; nothing else clears it)', async () => {
+    const file = join(server.dataDir, 'accounts', 'sym.json');
+    await symlink('/nonexistent-target', file);
+    expect(
+      (await json(await server.whm('createacct', { username: 'sym', domain: 'sym.example' })))
+        .metadata.result,
+    ).toBe(0);
+    expect((await json(await server.whm('removeacct', { user: 'sym' }))).metadata.result).toBe(1);
+    expect(await readdir(join(server.dataDir, 'accounts'))).not.toContain('sym.json');
   });
 
   it('does not take a directory in the accounts dir for an account', async () => {

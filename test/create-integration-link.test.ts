@@ -207,6 +207,11 @@ describe('create_integration_link', () => {
     ],
     ['label blank', { label: '   ' }, 'The “label” parameter must contain a visible character.'],
     [
+      'label of Hangul fillers and a blank braille cell',
+      { label: '\u3164\u115f\u1160\uffa0\u2800\u034f' },
+      'The “label” parameter must contain a visible character.',
+    ],
+    [
       'label invisible',
       { label: '\u200b\u2060' },
       'The “label” parameter must contain a visible character.',

@@ -52,50 +52,43 @@ async function readLinks(store: Store, user: string) {
   return { links, visible };
 }
 
-/**
- * The link a built-in appkey leads to: the first visible link implementing it, in menu order
- * (what the user sees first), else a link whose app is the appkey itself; undefined for none.
- */
-function appkeyTarget(
-  { links, visible }: Awaited<ReturnType<typeof readLinks>>,
-  appkey: string,
-): string | undefined {
-  const first = visible.find(([, config]) => config.implements === appkey);
-  return (first ?? links.find(([app]) => app === appkey))?.[0];
-}
+/** The first visible link implementing a built-in appkey, in menu order (what the user sees). */
+const firstImplementing = (visible: [string, LinkUserConfig][], appkey: string) =>
+  visible.find(([, config]) => config.implements === appkey)?.[0];
 
 /**
- * appkey → path. Each built-in appkey leads to its target (appkeyTarget), else to
- * APPKEY_FALLBACK_PATH; every other link (hidden ones too: they stay launchable) is keyed by its
- * app. A link whose app is a built-in appkey is that key's target only when no visible link
- * implements it, so that "billing" is always the billing link the user sees.
+ * appkey → path. Each built-in appkey leads to the first visible link implementing it, else to
+ * APPKEY_FALLBACK_PATH; each link (hidden ones too: they stay launchable) is keyed by its app
+ * (SPEC §3.2), and so wins when its app is a built-in appkey: launching that app opens that link.
  */
 export async function getUsersLinks(
   store: Store,
   params: UsersLinksParams,
 ): Promise<Record<string, string>> {
   // params.service is cpaneld, the one interface there is (the schema refuses others).
-  const read = await readLinks(store, params.user);
+  const { links, visible } = await readLinks(store, params.user);
   // No prototype: an app may be named "__proto__", which on a plain object would set nothing.
   const data: Record<string, string> = Object.create(null);
   for (const appkey of BUILTIN_APPKEYS) {
-    const target = appkeyTarget(read, appkey);
-    data[appkey] = target === undefined ? APPKEY_FALLBACK_PATH : launchPath(target);
+    const first = firstImplementing(visible, appkey);
+    data[appkey] = first === undefined ? APPKEY_FALLBACK_PATH : launchPath(first);
   }
-  for (const [app] of read.links) if (!isBuiltinAppkey(app)) data[app] = launchPath(app);
+  for (const [app] of links) data[app] = launchPath(app);
   return data;
 }
 
 /**
- * The link a login URL made with `app` launches, read when the URL is opened: for a built-in
- * appkey, the link get_users_links maps it to; else the link named `app`. Undefined (the home
- * page) when there is none. `app` must already follow the link-name rule.
+ * The link a login URL made with `app` launches, read when the URL is opened: what
+ * get_users_links maps `app` to (the link named `app`, else for a built-in appkey the first
+ * visible link implementing it); undefined (the home page) when there is none. `app` must
+ * already follow the link-name rule.
  */
 export async function loginLaunchTarget(
   store: Store,
   user: string,
   app: string,
 ): Promise<string | undefined> {
-  if (isBuiltinAppkey(app)) return appkeyTarget(await readLinks(store, user), app);
-  return (await store.getLink(user, app)) ? app : undefined;
+  if (await store.getLink(user, app)) return app;
+  if (!isBuiltinAppkey(app)) return undefined;
+  return firstImplementing((await readLinks(store, user)).visible, app);
 }

@@ -427,7 +427,9 @@ export function createFileStore({
 
     async hasAccountFile(user) {
       checkUser(user);
-      return (await lstatOrUndefined(accountPath(user)))?.isFile() === true;
+      // A file or a symlink (removable, and it keeps the name taken), never a directory.
+      const stats = await lstatOrUndefined(accountPath(user));
+      return stats !== undefined && !stats.isDirectory();
     },
 
     listAccounts,
