@@ -102,22 +102,28 @@ export function serviceParam(what: string) {
   ).default('cpaneld');
 }
 
-/** The user named by `user` if that account exists; NotFoundError otherwise. */
-export async function requireAccount(store: Store, user: string | undefined): Promise<string> {
+/** `user` when it names an account `exists` finds; NotFoundError (the WHM reason) otherwise. */
+async function requireNamed(
+  user: string | undefined,
+  exists: (user: string) => Promise<unknown>,
+): Promise<string> {
   if (user === undefined || user === '') throw new NotFoundError(`${q('user')} is required.`);
   // A name that could never be an account is answered without touching the store.
-  if (!USERNAME.test(user) || !(await store.getAccount(user))) throw noSuchAccount(user);
+  if (!USERNAME.test(user) || !(await exists(user))) throw noSuchAccount(user);
   return user;
+}
+
+/** The user named by `user` if that account exists; NotFoundError otherwise. */
+export function requireAccount(store: Store, user: string | undefined): Promise<string> {
+  return requireNamed(user, (name) => store.getAccount(name));
 }
 
 /**
  * requireAccount for removeacct: an account file that is damaged (getAccount ignores it) still
  * counts. Removing it is how an admin clears it, and its name stays taken until then.
  */
-export async function requireAccountFile(store: Store, user: string | undefined): Promise<string> {
-  if (user === undefined || user === '') throw new NotFoundError(`${q('user')} is required.`);
-  if (!USERNAME.test(user) || !(await store.hasAccountFile(user))) throw noSuchAccount(user);
-  return user;
+export function requireAccountFile(store: Store, user: string | undefined): Promise<string> {
+  return requireNamed(user, (name) => store.hasAccountFile(name));
 }
 
 /** The reason for a user that has no account (also when it was removed during the call). */

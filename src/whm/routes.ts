@@ -30,6 +30,7 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
   // One handler, no middleware chain: authentication first, then the body, then the function.
   whm.all('/:function', async (c) => {
     const command = c.req.param('function');
+    const fn = deps.functions.get(command);
     const address = clientAddress(c, deps.trustedProxies);
     const waitMs = deps.throttle.blockedFor(address);
     if (waitMs > 0) {
@@ -80,11 +81,11 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
       }
       if (!(error instanceof ValidationError)) throw error;
       // An unreadable body: answered in the function's own shape (the cPanel bridge's too).
-      const refuse = deps.functions.get(command)?.refuse;
+      const refuse = fn?.refuse;
       envelope = refuse ? refuse(error.message, {}) : failure(command, error.message);
     }
     // A secret in the answer (a login URL) is kept by no cache.
-    if (deps.functions.get(command)?.answersSecret) c.header('Cache-Control', 'no-store');
+    if (fn?.answersSecret) c.header('Cache-Control', 'no-store');
     return c.json(envelope);
   });
 
