@@ -13,6 +13,7 @@ import {
   type DeadlineQueue,
   type ScheduleDeadline,
 } from './deadline-queue.ts';
+import { createHostLookup, type LookupFunction } from './host-lookup.ts';
 
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -66,6 +67,8 @@ export interface PartnerClientOptions {
   /** Default DEFAULT_CONNECTIONS_PER_ORIGIN; raise it where the partner and fd limit allow. */
   connectionsPerOrigin?: number;
   scheduleDeadline?: ScheduleDeadline;
+  /** Resolves partner host names (default dns.lookup), behind the limits of host-lookup.ts. */
+  lookup?: LookupFunction;
 }
 
 class DeadlineExceeded extends Error {
@@ -93,7 +96,10 @@ export function createPartnerClient(options: PartnerClientOptions = {}): Partner
   // A plain Agent: no interceptors, so no redirect is ever followed.
   const agent = new Agent({
     connections: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
-    connect: { timeout: attemptTimeoutMs },
+    connect: {
+      timeout: attemptTimeoutMs,
+      lookup: createHostLookup({ lookup: options.lookup, maxWaitMs: attemptTimeoutMs }),
+    },
     headersTimeout: attemptTimeoutMs,
     bodyTimeout: attemptTimeoutMs,
     maxResponseSize: maxBodyBytes,
