@@ -103,7 +103,14 @@ export function identifier(name: string, max = 64, more: readonly Rule[] = []) {
 }
 
 /** An integer written in decimal, optionally negative, e.g. "-5" or "99999". */
-export function integerString(name: string, min = Number.MIN_SAFE_INTEGER) {
+/** integerString(name, 1) as a pattern: at most 15 digits after any zeros in front, not 0. */
+export const WHOLE_FROM_1_PATTERN = '^0*[1-9][0-9]{0,14}$';
+const INTEGER_PATTERN = '^-?0*[0-9]{1,15}$';
+
+export function integerString(
+  name: string,
+  min: 1 | typeof Number.MIN_SAFE_INTEGER = Number.MIN_SAFE_INTEGER,
+) {
   const rule =
     min > Number.MIN_SAFE_INTEGER
       ? `${q(name)} must be a whole number of at least ${min}.`
@@ -120,7 +127,7 @@ export function integerString(name: string, min = Number.MIN_SAFE_INTEGER) {
         min > Number.MIN_SAFE_INTEGER
           ? `A whole number of at least ${min}, in decimal.`
           : 'An integer in decimal; may be negative.',
-      pattern: '^-?0*[0-9]{1,15}$',
+      pattern: min === 1 ? WHOLE_FROM_1_PATTERN : INTEGER_PATTERN,
     })
     .transform((v) => String(Number(v)));
 }

@@ -231,6 +231,31 @@ describe('fetch_url failures answer result.status 0 with a clear error', () => {
     expect(answer).toEqual(failure(/apiversion=3/, { apiversion: 2 }));
   });
 
+  it.each(['1.5', 'Infinity', '1e400', '3.0', '0x3', ' 3', '03'])(
+    'cpanel_jsonapi_apiversion=%j is refused and echoed as sent',
+    async (version) => {
+      const { answer } = await bridge(server, { version, app: 'x' });
+      expect(answer).toEqual(failure(/apiversion=3/, { apiversion: version }));
+    },
+  );
+
+  it('answers with Cache-Control: no-store (the answer is a single-use login URL)', async () => {
+    const app = await createLink(server, {
+      autologin_token_url: partner.autologinUrl(),
+      url: FALLBACK,
+    });
+    const query = new URLSearchParams({
+      cpanel_jsonapi_user: USER,
+      cpanel_jsonapi_module: 'Integration',
+      cpanel_jsonapi_func: 'fetch_url',
+      app,
+    });
+    const res = await fetch(`${server.url}/json-api/cpanel?${query}`, { headers: AUTH });
+    const answer = (await res.json()) as { result: { data: { redirect_url: string } } };
+    expect(answer.result.data.redirect_url).toMatch(/\/sso\//);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('a bad api.version or an unreadable body, still in the bridge’s shape', async () => {
     const query = new URLSearchParams({
       cpanel_jsonapi_user: USER,
@@ -253,7 +278,16 @@ describe('fetch_url failures answer result.status 0 with a clear error', () => {
         body,
       });
       expect(answer.result).toEqual(failure(reason).result);
+      // Still named after the module and function asked for (readable in the query).
+      expect(answer).toMatchObject({ module: 'Integration', func: 'fetch_url', apiversion: 3 });
     }
+    // A form body with one unreadable value: the readable pairs still name the call.
+    const form = await call(server, '/json-api/cpanel', {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'cpanel_jsonapi_user=alice&cpanel_jsonapi_module=Integration&cpanel_jsonapi_func=fetch_url&cpanel_jsonapi_apiversion=3&app=%ff',
+    });
+    expect(form).toEqual(failure(/^The argument “app” is not UTF-8 text/));
   });
 
   it('refuses the bridge without root credentials', async () => {
@@ -484,6 +518,8 @@ describe('the connection cap per partner', () => {
 describe('with the partner client and sleep injected through startServer', () => {
   let injected: TestServer;
   const waits: number[] = [];
+  /** Runs while the broker waits between attempts. */
+  let duringWait: (() => Promise<unknown>) | undefined;
 
   beforeAll(async () => {
     injected = await startTestServer(
@@ -491,7 +527,10 @@ describe('with the partner client and sleep injected through startServer', () =>
       {
         partner: { attemptTimeoutMs: 300 },
         // Records the wait instead of sleeping: 60 s waits need no 60 s test.
-        sleep: async (ms) => void waits.push(ms),
+        sleep: async (ms) => {
+          waits.push(ms);
+          await duringWait?.();
+        },
       },
     );
     await whm(injected, 'createacct', { username: USER, domain: 'alice.example.com' });
@@ -525,6 +564,24 @@ describe('with the partner client and sleep injected through startServer', () =>
     expect(answer).toEqual(fallback);
     expect(ms).toBeGreaterThanOrEqual(290);
     expect(ms).toBeLessThan(2_000);
+  });
+
+  it('a link removed while fetch_url waits is named as removed, not as a partner failure', async () => {
+    const app = await createLink(injected, {
+      autologin_token_url: partner.autologinUrl({ scenario: 'retry', times: 1, retry: 2 }),
+    });
+    duringWait = () => whm(injected, 'remove_integration_link', { user: USER, app });
+    try {
+      const { answer } = await bridge(injected, { app });
+      expect(answer).toEqual(
+        failure(
+          /^The integration link “e2e_\d+” of the user “alice” was removed or changed while it was being launched/,
+        ),
+      );
+    } finally {
+      duringWait = undefined;
+    }
+    expect(postsFor(partner, app)).toHaveLength(1);
   });
 
   it('never shows the token in its answers or logs', () => {

@@ -243,6 +243,10 @@ describe('the document lists every function with every parameter its schema vali
         '15',
         '999999999999999',
         '1000000000000000',
+        // Zeros in front do not count as digits: longer than 15 characters, still accepted.
+        '0000000000000005',
+        `${'0'.repeat(20)}999999999999999`,
+        `${'0'.repeat(20)}1000000000000000`,
         '-1',
         'x',
       ]) {
@@ -336,6 +340,8 @@ describe('what the document says is what the validation does', () => {
     '1.5',
     '1e3',
     '9'.repeat(16),
+    '0000000000000001',
+    `-${'0'.repeat(20)}42`,
     'email',
     'files',
     'test1',

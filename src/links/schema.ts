@@ -146,7 +146,7 @@ export const createGroupParams = z.object({
   order: about(
     integerString('order', 1),
     'Position among the custom groups (they follow the built-in ones).',
-  ).meta({ pattern: '^(?=[0-9]{1,15}$)0*[1-9][0-9]*$', examples: ['1'] }),
+  ).meta({ examples: ['1'] }),
 });
 export type CreateGroupParams = z.output<typeof createGroupParams>;
 

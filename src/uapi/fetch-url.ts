@@ -27,15 +27,31 @@ export async function fetchUrl(
     case 'fallback':
       return { redirect_url: outcome.location, url: outcome.url };
     case 'error':
-      if (outcome.reason === 'no-link') {
-        throw new NotFoundError(
-          `There is no integration link ${quote(app)} for the user ${quote(user)}.`,
-        );
+      switch (outcome.reason) {
+        case 'no-link':
+          throw new NotFoundError(
+            `There is no integration link ${quote(app)} for the user ${quote(user)}.`,
+          );
+        case 'store-failed':
+          throw new LaunchStoreFailure(app);
+        // Ends that are not the partner's doing say so: the partner is not to blame for them.
+        case 'link-removed':
+          throw new NotFoundError(
+            `The integration link ${quote(app)} of the user ${quote(user)} was removed or changed while it was being launched; call again to launch it as it is now.`,
+          );
+        case 'aborted':
+          throw new NotFoundError(
+            `The launch of ${quote(outcome.label)} was abandoned: the call ended before the partner answered.`,
+          );
+        case 'no-autologin-url':
+          throw new NotFoundError(
+            `${quote(outcome.label)} has neither an “autologin_token_url” nor a fallback “url” to send the user to.`,
+          );
+        default:
+          throw new NotFoundError(
+            `${quote(outcome.label)} is not available right now: its partner did not give a login URL and the link has no fallback “url”.`,
+          );
       }
-      if (outcome.reason === 'store-failed') throw new LaunchStoreFailure(app);
-      throw new NotFoundError(
-        `${quote(outcome.label)} is not available right now: its partner did not give a login URL and the link has no fallback “url”.`,
-      );
     case 'wait':
       // Only the yield mode answers "wait"; kept for exhaustiveness.
       throw new Error('fetch_url received a wait outcome in wait mode');

@@ -38,18 +38,27 @@ export function bodyText(bytes: Buffer): string {
 export const notUtf8 = (name: string) =>
   `The argument ${quote(name)} is not UTF-8 text once its %-escapes are decoded.`;
 
-/** Adds the pairs of a form (a body or a query string); the first occurrence of a name wins. */
-function addForm(args: WhmArgs, form: string): void {
+/**
+ * Adds the pairs of a form (a body or a query string); the first occurrence of a name wins. An
+ * unreadable pair is refused, or skipped when `lenient` (see readableWhmArgs).
+ */
+function addForm(args: WhmArgs, form: string, lenient = false): void {
   for (const pair of form.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const rawKey = eq < 0 ? pair : pair.slice(0, eq);
     const key = decodeFormComponent(rawKey);
-    if (key === undefined) throw new ValidationError(notUtf8(rawKey));
+    if (key === undefined) {
+      if (lenient) continue;
+      throw new ValidationError(notUtf8(rawKey));
+    }
     // WHM keeps one value per name: later repeats are ignored.
     if (Object.hasOwn(args, key)) continue;
     const value = eq < 0 ? '' : decodeFormComponent(pair.slice(eq + 1));
-    if (value === undefined) throw new ValidationError(notUtf8(key));
+    if (value === undefined) {
+      if (lenient) continue;
+      throw new ValidationError(notUtf8(key));
+    }
     args[key] = value;
   }
 }
@@ -140,6 +149,25 @@ export function parseWhmArgs(
     }
   }
   if (query !== '') addForm(args, query);
+  return args;
+}
+
+/**
+ * What can be read of a request's arguments whose parseWhmArgs failed: the readable pairs of a
+ * form body and of the query string (never a JSON body that failed). Only for naming a refused
+ * call after what it asked for, never for running one.
+ */
+export function readableWhmArgs(
+  query: string,
+  contentType: string | undefined,
+  body: string | undefined,
+): WhmArgs {
+  const args: WhmArgs = Object.create(null);
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (body && (type === 'application/x-www-form-urlencoded' || type === '')) {
+    addForm(args, body, true);
+  }
+  addForm(args, query, true);
   return args;
 }
 

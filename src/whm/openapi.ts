@@ -2,6 +2,7 @@
 // generated from the zod schemas the functions validate with (never written by hand).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { WHOLE_FROM_1_PATTERN } from '../rules.ts';
 import { type UapiFunction, uapiFunctions } from '../uapi/registry.ts';
 import { SESSION_COOKIE } from '../ui/page-env.ts';
 import { DEFAULT_CHUNK_SIZE } from './list-args.ts';
@@ -105,8 +106,6 @@ function queryParameters(schema: JsonSchema): OpenApiParameter[] {
 }
 
 const FLAG = { type: 'string', enum: ['0', '1'] };
-/** A whole number of at least 1, up to 15 digits (leading zeros allowed), as integerString reads it. */
-const WHOLE_FROM_1 = '^(?=[0-9]{1,15}$)0*[1-9][0-9]*$';
 
 /**
  * The generic list arguments (SPEC §2), by component name. `'field'` arguments name a field of
@@ -141,7 +140,7 @@ const LIST_PARAMETERS: Record<string, [string, string, JsonSchema | 'field']> = 
   ChunkSize: [
     'api.chunk.size',
     `Records per page (default ${DEFAULT_CHUNK_SIZE}).`,
-    { type: 'string', pattern: WHOLE_FROM_1, default: String(DEFAULT_CHUNK_SIZE) },
+    { type: 'string', pattern: WHOLE_FROM_1_PATTERN, default: String(DEFAULT_CHUNK_SIZE) },
   ],
   ChunkStart: [
     'api.chunk.start',
@@ -151,7 +150,7 @@ const LIST_PARAMETERS: Record<string, [string, string, JsonSchema | 'field']> = 
   ChunkSelect: [
     'api.chunk.select',
     'Page number (wins over start).',
-    { type: 'string', pattern: WHOLE_FROM_1 },
+    { type: 'string', pattern: WHOLE_FROM_1_PATTERN },
   ],
   ChunkVerbose: ['api.chunk.verbose', 'Report the page in metadata.chunk.', FLAG],
 };

@@ -5,7 +5,7 @@ import { clientAddress } from '../client-address.ts';
 import { ValidationError } from '../errors.ts';
 import { BodyTooLargeError, readBodyBytes } from '../read-body.ts';
 import { foreignOrigin, startedElsewhere } from '../request-origin.ts';
-import { bodyText, parseWhmArgs } from './args.ts';
+import { bodyText, parseWhmArgs, readableWhmArgs } from './args.ts';
 import { createAuthenticator, type RootCredentials } from './auth.ts';
 import { failure } from './envelope.ts';
 import { runWhmFunction, type WhmAnswer, type WhmDeps, type WhmFunctions } from './registry.ts';
@@ -56,16 +56,14 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
       return c.json(failure(command, 'WHM API 1 is called with GET or POST.'), 405);
     }
     let envelope: WhmAnswer;
+    const url = c.req.url;
+    const queryStart = url.indexOf('?');
+    const query = queryStart < 0 ? '' : url.slice(queryStart + 1);
+    let body: string | undefined;
     try {
-      const body =
+      body =
         c.req.method === 'POST' ? bodyText(await readBodyBytes(c, deps.maxBodyBytes)) : undefined;
-      const url = c.req.url;
-      const queryStart = url.indexOf('?');
-      const args = parseWhmArgs(
-        queryStart < 0 ? '' : url.slice(queryStart + 1),
-        c.req.header('content-type'),
-        body,
-      );
+      const args = parseWhmArgs(query, c.req.header('content-type'), body);
       envelope = await runWhmFunction(deps.functions, deps, command, args);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
@@ -80,9 +78,12 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
         );
       }
       if (!(error instanceof ValidationError)) throw error;
-      // An unreadable body: answered in the function's own shape (the cPanel bridge's too).
+      // Unreadable arguments: answered in the function's own shape (the cPanel bridge's too),
+      // named after what could be read of the call.
       const refuse = fn?.refuse;
-      envelope = refuse ? refuse(error.message, {}) : failure(command, error.message);
+      envelope = refuse
+        ? refuse(error.message, readableWhmArgs(query, c.req.header('content-type'), body))
+        : failure(command, error.message);
     }
     // A secret in the answer (a login URL) is kept by no cache.
     if (fn?.answersSecret) c.header('Cache-Control', 'no-store');

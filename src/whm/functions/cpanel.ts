@@ -55,7 +55,8 @@ function bridgeAnswer(args: Readonly<Record<string, unknown>>, result: unknown) 
   const text = (key: string, absent = '') => (typeof args[key] === 'string' ? args[key] : absent);
   const version = text('cpanel_jsonapi_apiversion', '3');
   return {
-    apiversion: Number(version) || version,
+    // A number as cPanel answers it when the value is one as written (2, 3); else as sent.
+    apiversion: /^(?:0|[1-9]\d{0,8})$/.test(version) ? Number(version) : version,
     module: text('cpanel_jsonapi_module'),
     func: text('cpanel_jsonapi_func'),
     result,
@@ -69,6 +70,8 @@ export default defineWhmFunction(
       'Runs a UAPI function as a user (cPanel’s API bridge) and answers cPanel’s bridge shape {apiversion, module, func, result} instead of the WHM envelope; the other arguments go to the UAPI function.',
     tag: 'cPanel API bridge',
     params: bridgeParams,
+    // fetch_url's answer holds the partner's single-use login URL.
+    answersSecret: true,
     refuse: (reason: string, args: WhmArgs) => bridgeAnswer(args, uapiFailure(reason)),
   },
   async (params, deps) => {
