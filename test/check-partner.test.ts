@@ -487,6 +487,41 @@ describe('checkPartner against hand-written partners', () => {
     }
   });
 
+  it.each([
+    ['the body it received, as text', (body: string) => ['text/plain', body]],
+    [
+      'a retry holding the token %-encoded',
+      (body: string) => {
+        const token = new URLSearchParams(body).get('token') ?? '';
+        return ['application/json', JSON.stringify({ retry: encodeURIComponent(token) })];
+      },
+    ],
+  ] as const)('masks a token the partner echoes %-encoded: %s', async (_name, answer) => {
+    // Characters a form %-encodes (and a space, which it sends as "+").
+    const token = 'Zm9v YmFy+c2Vj/cmV0=dG9r-ZW4';
+    const raw = await startRaw((_req, res, body) => {
+      const [type, text] = answer(body);
+      res.writeHead(200, { 'content-type': type });
+      res.end(text);
+    });
+    try {
+      const input = inputFor(raw.url, { token });
+      const report = await checkPartner({ ...input, fast: true }, { timeoutMs: 2_000 });
+      const text = `${JSON.stringify(report)}\n${renderReport(report, input)}`;
+      expect(text).toContain(maskToken(token));
+      for (const form of [
+        token,
+        encodeURIComponent(token),
+        new URLSearchParams({ token }).toString().slice('token='.length),
+        'cmV0',
+      ]) {
+        expect(text).not.toContain(form);
+      }
+    } finally {
+      await raw.close();
+    }
+  });
+
   it('masks and escapes body keys: a partner may echo the token, or control characters', async () => {
     const raw = await startRaw((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -580,11 +615,17 @@ describe('runCheckPartner arguments', () => {
     [['--url', 'http://127.0.0.1:1/a', ...required, '--timeout-ms', 'soon'], '--timeout-ms'],
     [['--url', 'http://127.0.0.1:1/a', ...required, '--hide', '2'], '--hide must be 0 or 1'],
     [['--url', 'http://127.0.0.1:1/a', ...required, '--verbose'], "'--verbose'"],
+    // A token cut in two by an unquoted space: its second half is never echoed.
+    [
+      ['--url', 'http://127.0.0.1:1/a', ...required, 'SECOND-HALF-of-the-token'],
+      'unexpected argument: every value follows its option',
+    ],
   ])('refuses %j with exit code 2', async (argv, message) => {
     const { err, io: cli } = io();
     expect(await runCheckPartner(argv, cli)).toBe(2);
     expect(err.join('\n')).toContain(message);
     expect(err.join('\n')).not.toContain(TOKEN);
+    expect(err.join('\n')).not.toContain('SECOND-HALF');
   });
 });
 

@@ -336,9 +336,18 @@ describe('linkbroker whmapi1', () => {
       result: 0,
       reason: 'You do not have a user named “nobody1”.',
     });
-    const malformed = await run(['whmapi1', 'listaccts', 'oops']);
+    // A token cut in two by an unquoted space: the stray half is never echoed.
+    const malformed = await run(['whmapi1', 'listaccts', 'token=first', 'SECOND-HALF']);
     expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toContain('not of the form key=value');
+    expect(malformed.stderr).toContain(
+      'argument 2 after the function name is not of the form key=value (quote a value that has spaces)',
+    );
+    const noKey = await run(['whmapi1', 'listaccts', '=SECRET-VALUE']);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('argument 1 after the function name has no key before its “=”');
+    for (const { stderr, stdout } of [malformed, noKey]) {
+      expect(`${stdout}${stderr}`).not.toMatch(/SECOND-HALF|SECRET-VALUE/);
+    }
   });
 
   it('takes cPanel’s --output=json or jsonpretty, before or after the function', async () => {

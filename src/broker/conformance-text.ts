@@ -27,16 +27,23 @@ export function maskUrl(value: string): string {
 }
 
 /**
- * Replaces every secret in `text`, as written and as JSON escapes it (a partner value shown as
- * JSON holds a `\` or `"` of the token escaped). Tokens shorter than 3 characters cannot be told
- * apart from other text.
+ * Replaces every secret in `text`: as written, as JSON escapes it (a partner value shown as JSON
+ * holds a `\` or `"` of the token escaped), and %-encoded as a form or a URL carries it (a
+ * partner echoing the body it received). Tokens shorter than 3 characters cannot be told apart
+ * from other text.
  */
 export function redact(text: string, secrets: string[]): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length < 3) continue;
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    for (const form of escaped === secret ? [secret] : [secret, escaped]) {
+    const forms = new Set([
+      secret,
+      JSON.stringify(secret).slice(1, -1),
+      encodeURIComponent(secret),
+      new URLSearchParams({ t: secret }).toString().slice(2),
+    ]);
+    // Longest first: a form that holds another is masked whole.
+    for (const form of [...forms].sort((a, b) => b.length - a.length)) {
       out = out.split(form).join(maskToken(secret));
     }
   }

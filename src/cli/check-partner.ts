@@ -98,6 +98,10 @@ function parse(argv: string[]): Parsed | 'help' | string {
   try {
     values = readArgs(argv).values;
   } catch (error) {
+    // Node's message quotes a stray argument, which may be the rest of a token a space cut.
+    if ((error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      return 'unexpected argument: every value follows its option (quote a value that has spaces).';
+    }
     return error instanceof Error ? error.message : String(error);
   }
   if (values.help) return 'help';

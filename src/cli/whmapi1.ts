@@ -57,9 +57,13 @@ export function parseWhmapi1Argv(argv: string[]): Whmapi1Command | string {
  */
 export function parseKeyValues(pairs: string[]): WhmArgs | string {
   const args: WhmArgs = Object.create(null);
-  for (const pair of pairs) {
+  for (const [index, pair] of pairs.entries()) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) return `argument “${pair}” is not of the form key=value`;
+    // Not echoed: a stray word may be the rest of a token that a space cut in two.
+    if (eq < 0) {
+      return `argument ${index + 1} after the function name is not of the form key=value (quote a value that has spaces)`;
+    }
+    if (eq === 0) return `argument ${index + 1} after the function name has no key before its “=”`;
     const key = decodeFormComponent(pair.slice(0, eq));
     if (key === undefined) return notUtf8(pair.slice(0, eq));
     const value = decodeFormComponent(pair.slice(eq + 1));
