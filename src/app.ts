@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps): Hono {
       const command = c.req.path.split('/json-api/')[1] ?? '';
       return c.json(failure(command, internalErrorReason(requestId)), 200);
     }
-    if (isPagePath(c.req.path)) return pageErrorResponse(c, requestId);
+    if (isPagePath(c.req.path)) return pageErrorResponse(c, deps, requestId);
     return c.text(`Something went wrong (request id ${requestId}).`, 500);
   });
 

@@ -14,11 +14,12 @@ import {
   clearSessionCookie,
   type PageDeps,
   type PageEnv,
+  pageLink,
   pageNonce,
   sessionAccountExists,
   setSessionCookie,
 } from './page-env.ts';
-import { sendPage } from './render.ts';
+import { sendPage } from './render.tsx';
 
 const LOGOUT_BODY_LIMIT = 4096;
 
@@ -81,7 +82,7 @@ export function createAccountRoutes(deps: PageDeps): Hono<PageEnv> {
     const user = opened.session.user;
     const app = opened.app && (await loginLaunchTarget(deps.store, user, opened.app));
     if (app) return launchResponse(c, deps, user, app);
-    return c.redirect('/', 302);
+    return c.redirect(pageLink(c, '/'), 302);
   });
 
   routes.get('/', async (c) => {
@@ -108,7 +109,7 @@ export function createAccountRoutes(deps: PageDeps): Hono<PageEnv> {
     const nonce = pageNonce(c);
     const session = c.get('session');
     const sessionId = c.get('sessionId');
-    if (!session || !sessionId) return c.redirect('/logout', 303);
+    if (!session || !sessionId) return c.redirect(pageLink(c, '/logout'), 303);
     if (startedElsewhere(c) || foreignOrigin(c, deps.publicUrl())) {
       return sendPage(c, <LogoutRefusedPage nonce={nonce} />, 403);
     }
@@ -125,7 +126,7 @@ export function createAccountRoutes(deps: PageDeps): Hono<PageEnv> {
     }
     await deps.sessions.end(sessionId);
     clearSessionCookie(c, deps);
-    return c.redirect('/logout', 303);
+    return c.redirect(pageLink(c, '/logout'), 303);
   });
 
   routes.get('/logout', (c) => {
@@ -141,13 +142,13 @@ export function createAccountRoutes(deps: PageDeps): Hono<PageEnv> {
           heading={`Log out ${session.user}?`}
           actions={
             <>
-              <form method="post" action="/logout">
+              <form method="post" action={pageLink(c, '/logout')}>
                 <input type="hidden" name="cp_security_token" value={session.securityToken} />
                 <button type="submit" class="button">
                   Log out
                 </button>
               </form>
-              <a class="button secondary" href="/">
+              <a class="button secondary" href={pageLink(c, '/')}>
                 Stay logged in
               </a>
             </>

@@ -4,8 +4,8 @@ import { Hono } from 'hono';
 import { buildOpenApi, type OpenApiDocument } from '../whm/openapi.ts';
 import type { WhmFunctions } from '../whm/registry.ts';
 import { ApiReferencePage } from './api-reference.tsx';
-import { type PageEnv, pageNonce, pageSecurity } from './page-env.ts';
-import { sendPage } from './render.ts';
+import { type PageEnv, pageNonce, pageSecurity, setBase } from './page-env.ts';
+import { sendPage } from './render.tsx';
 
 export interface ApiDocsDeps {
   functions: WhmFunctions;
@@ -37,9 +37,10 @@ export function createApiDocsRoutes(deps: ApiDocsDeps): Hono<PageEnv> {
   );
 
   docs.use('/docs/api', pageSecurity());
-  docs.get('/docs/api', (c) =>
-    sendPage(c, <ApiReferencePage doc={current().doc} nonce={pageNonce(c)} />),
-  );
+  docs.get('/docs/api', (c) => {
+    setBase(c, deps);
+    return sendPage(c, <ApiReferencePage doc={current().doc} nonce={pageNonce(c)} />);
+  });
 
   return docs;
 }

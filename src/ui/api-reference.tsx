@@ -1,5 +1,6 @@
 // The readable API reference (/docs/api), rendered from the OpenAPI document itself, so the page
 // can say nothing the document (and so the validation) does not.
+
 import type { Child } from 'hono/jsx';
 import { failure, success } from '../whm/envelope.ts';
 import type {
@@ -11,6 +12,7 @@ import type {
 } from '../whm/openapi.ts';
 import { unknownFunctionReason } from '../whm/registry.ts';
 import { Layout } from './layout.tsx';
+import { useLink } from './render.tsx';
 
 // A constant, so it goes in unescaped (JSX would turn ">" into an entity).
 const CSS = `
@@ -297,7 +299,18 @@ function FunctionEntry(props: {
           .
         </p>
       ) : null}
-      <p>Example:</p>
+      <p>
+        Example
+        {uapi ? (
+          <>
+            {' '}
+            (<code>$SESSION</code> is the value of the <code>{cookie}</code> cookie that opening a{' '}
+            <code>create_user_session</code> login URL sets: a new id, not that call’s{' '}
+            <code>data.session</code>)
+          </>
+        ) : null}
+        :
+      </p>
       <pre>
         <code>
           {uapi ? curlUapi(server, entry.path, cookie, args) : curlWhm(server, entry.path, args)}
@@ -404,7 +417,7 @@ export function ApiReferencePage(props: { doc: OpenApiDocument; nonce: string })
         <p>{doc.info.description}</p>
         <p>
           Version {doc.info.version}. The same reference as an OpenAPI {doc.openapi} document:{' '}
-          <a href="/openapi.json">/openapi.json</a>.
+          <a href={useLink('/openapi.json')}>/openapi.json</a>.
         </p>
         <nav aria-label="Functions">
           {byTag.map(({ tag, entries }) => (

@@ -1,9 +1,11 @@
 // The home page (SPEC §6): the username menu in the header, the group panels, the account box
 // and the "need more resources?" box. Every link opens the click path in a new tab.
+
 import { launchPath } from '../links/users-links.ts';
 import { iconUrl, PUZZLE_URL } from './icons.ts';
 import { Layout } from './layout.tsx';
 import type { Menu, MenuItem } from './menu.ts';
+import { useLink } from './render.tsx';
 
 const iconSrc = (item: MenuItem) => (item.iconHash ? iconUrl(item.app, item.iconHash) : PUZZLE_URL);
 
@@ -11,8 +13,8 @@ const iconSrc = (item: MenuItem) => (item.iconHash ? iconUrl(item.app, item.icon
 function LaunchLink(props: { item: MenuItem }) {
   const { item } = props;
   return (
-    <a href={launchPath(item.app)} target="_blank" rel="noopener">
-      <img src={iconSrc(item)} alt="" width="40" height="40" />
+    <a href={useLink(launchPath(item.app))} target="_blank" rel="noopener">
+      <img src={useLink(iconSrc(item))} alt="" width="40" height="40" />
       <span>{item.label}</span>
       <span class="sr-only"> (opens in a new tab)</span>
     </a>
@@ -48,7 +50,7 @@ export function UserMenu(props: { user: string; securityToken: string; items: Me
               <hr />
             </>
           ) : null}
-          <form method="post" action="/logout">
+          <form method="post" action={useLink('/logout')}>
             <input type="hidden" name="cp_security_token" value={props.securityToken} />
             <button type="submit">Log out</button>
           </form>
@@ -79,7 +81,7 @@ export function HomePage(props: {
           <h1 class="page-title">Tools</h1>
           {menu.empty ? (
             <section class="panel empty" aria-labelledby="empty-title">
-              <img src={PUZZLE_URL} alt="" width="56" height="56" />
+              <img src={useLink(PUZZLE_URL)} alt="" width="56" height="56" />
               <h2 id="empty-title">No integrations yet</h2>
               <p>
                 When your hosting provider connects services such as billing or support to your

@@ -1,9 +1,11 @@
 // The click path's pages: the wait page (counts down, then continues by itself), the confirm
 // page for a launch another site started, and the readable failures.
+
 import type { Child } from 'hono/jsx';
 import { MAX_ATTEMPTS } from '../broker/autologin.ts';
 import { launchPath } from '../links/users-links.ts';
 import { HomeLink, Layout, MessagePage } from './layout.tsx';
+import { useLink } from './render.tsx';
 
 // A constant, under the CSP nonce. It counts down and then replaces the page with the
 // continuation, so Back does not land on a spent wait page. Without JavaScript the <noscript>
@@ -35,7 +37,10 @@ const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
  */
 function LaunchButton(props: { app: string; children: Child; secondary?: boolean }) {
   return (
-    <a class={props.secondary ? 'button secondary' : 'button'} href={launchPath(props.app)}>
+    <a
+      class={props.secondary ? 'button secondary' : 'button'}
+      href={useLink(launchPath(props.app))}
+    >
       {props.children}
     </a>
   );

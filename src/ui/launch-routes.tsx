@@ -32,10 +32,12 @@ import {
   type PageContext,
   type PageDeps,
   type PageEnv,
+  pageLink,
   pageNonce,
   redirectHeaders,
+  setBase,
 } from './page-env.ts';
-import { sendPage } from './render.ts';
+import { sendPage } from './render.tsx';
 
 const continueUrl = (app: string, token: string) =>
   `${launchPath(app)}&continue=${encodeURIComponent(token)}`;
@@ -95,7 +97,7 @@ function showWait(
       label={label}
       nextAttempt={wait.nextAttempt}
       waitMs={waitMs}
-      continueUrl={continueUrl(app, token)}
+      continueUrl={pageLink(c, continueUrl(app, token))}
       partnerAttempt={partnerAttempt}
     />,
   );
@@ -176,6 +178,7 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
     // A HEAD (link previews, prefetchers) gets the status its GET would start with, but never
     // spends a partner call and is no click to log.
     const head = c.req.method === 'HEAD';
+    setBase(c, deps);
     await loadSession(c, deps);
     const session = c.get('session');
     if (!session) {

@@ -1,6 +1,8 @@
 // The frame of every end-user page: document head, the one stylesheet (inline, under the CSP
 // nonce) and the header bar; plus MessagePage, the readable page for every refusal and failure.
+
 import type { Child } from 'hono/jsx';
+import { useLink } from './render.tsx';
 
 export const PRODUCT = 'Control Panel';
 
@@ -144,7 +146,7 @@ export function Layout(props: {
         </a>
         <header class="topbar">
           <div class="topbar-inner">
-            <a class="brand" href="/">
+            <a class="brand" href={useLink('/')}>
               <span class="brand-mark" aria-hidden="true">
                 cp
               </span>
@@ -161,7 +163,7 @@ export function Layout(props: {
 
 /** The way back to the home page, the usual action of a message page. */
 export const HomeLink = (props: { secondary?: boolean }) => (
-  <a class={props.secondary ? 'button secondary' : 'button'} href="/">
+  <a class={props.secondary ? 'button secondary' : 'button'} href={useLink('/')}>
     Back to your control panel
   </a>
 );

@@ -27,6 +27,8 @@ export interface PageEnv {
     nonce: string | undefined;
     session: Session | undefined;
     sessionId: string | undefined;
+    /** The public URL's path ('' or '/sub'), in front of the page's own links: see setBase. */
+    base: string | undefined;
   };
 }
 
@@ -34,6 +36,29 @@ export type PageContext = Context<PageEnv>;
 
 /** The click path (cPanel's own path for integration links). */
 export const LAUNCH_ROUTE = '/integration/index.html';
+
+let lastPublicUrl = '';
+let lastBase = '';
+
+/**
+ * The path of a public URL without its final slash: '' for `https://panel.example.com/`, '/sub'
+ * for `https://example.com/sub/` (a proxy that hands `/sub/…` to this server's `/…`).
+ */
+export function basePath(publicUrl: string): string {
+  if (publicUrl !== lastPublicUrl) {
+    lastBase = new URL(publicUrl).pathname.replace(/\/+$/, '');
+    lastPublicUrl = publicUrl;
+  }
+  return lastBase;
+}
+
+/** Makes the page's own links and redirects start with the public URL's path (sendPage, pageLink). */
+export function setBase(c: PageContext, deps: { publicUrl(): string }): void {
+  c.set('base', basePath(deps.publicUrl()));
+}
+
+/** One of this server's own paths as the browser must ask for it (for a redirect). */
+export const pageLink = (c: PageContext, path: string): string => `${c.get('base') ?? ''}${path}`;
 
 /** cPanel's own cookie name for a control-panel session. */
 export const SESSION_COOKIE = 'cpsession';
@@ -150,6 +175,7 @@ export async function loadSession(c: PageContext, deps: PageDeps): Promise<void>
 export function pageMiddleware(deps: PageDeps): MiddlewareHandler<PageEnv> {
   return async (c, next) => {
     pageNonce(c);
+    setBase(c, deps);
     await loadSession(c, deps);
     // Returned, not awaited: nothing to do afterwards, so no frame waits for the answer.
     return next();

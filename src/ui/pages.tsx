@@ -15,8 +15,9 @@ import {
   type PageEnv,
   pageMiddleware,
   pageNonce,
+  setBase,
 } from './page-env.ts';
-import { sendPage } from './render.ts';
+import { sendPage } from './render.tsx';
 
 export type { PageDeps } from './page-env.ts';
 
@@ -61,12 +62,17 @@ export function isPagePath(path: string): boolean {
 }
 
 /** An unexpected error on a page path: a readable page with the request id (or UAPI JSON). */
-export function pageErrorResponse(c: Context, requestId: string): Response | Promise<Response> {
+export function pageErrorResponse(
+  c: Context,
+  deps: { publicUrl(): string },
+  requestId: string,
+): Response | Promise<Response> {
   if (c.req.path.includes('/execute/')) {
     return c.json(uapiFailure(internalErrorReason(requestId)), 500);
   }
   // Page paths run pageMiddleware, so this is a page context.
   const page = c as PageContext;
+  setBase(page, deps);
   return sendPage(
     page,
     <MessagePage
