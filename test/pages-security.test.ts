@@ -40,7 +40,12 @@ interface Answer {
 
 async function call(
   path: string,
-  init: { method?: string; cookie?: string; headers?: Record<string, string>; body?: string } = {},
+  init: {
+    method?: string;
+    cookie?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.cookie) headers.cookie = init.cookie;
@@ -851,6 +856,51 @@ describe('UAPI over the session', () => {
       headers: { origin: server.url, 'sec-fetch-site': 'same-origin' },
     });
     expect(JSON.parse(own.body).status).toBe(1);
+  });
+
+  it('reads its arguments as the WHM API does: body first, JSON too, UTF-8 only, GET or POST', async () => {
+    const cookie = await logIn('alice');
+    const before = partner.requests.length;
+    const run = async (path: string, init: Parameters<typeof call>[1] = {}) => {
+      const answer = await call(path, { cookie, ...init });
+      return { status: answer.status, result: JSON.parse(answer.body), headers: answer.headers };
+    };
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    // The body wins over the query string (as a WHM call's does).
+    const bodyWins = await run('/execute/Integration/fetch_url?app=nosuch', {
+      method: 'POST',
+      headers: form,
+      body: 'app=instant',
+    });
+    expect(bodyWins.result.status).toBe(1);
+    const json = await run('/execute/Integration/fetch_url', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"app":"instant"}',
+    });
+    expect(json.result.status).toBe(1);
+    expect(partner.requests.length).toBe(before + 2);
+    for (const [init, reason] of [
+      [{ method: 'POST', headers: form, body: 'app=%ff' }, /^The argument “app” is not UTF-8 text/],
+      [
+        { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'app=instant' },
+        /^The request body type “text\/plain” is not supported/,
+      ],
+      [
+        { method: 'POST', headers: form, body: Buffer.from([0x61, 0x70, 0x70, 0x3d, 0xff]) },
+        /UTF-8/,
+      ],
+    ] as const) {
+      const refused = await run('/execute/Integration/fetch_url', init);
+      expect(refused.status).toBe(200);
+      expect(refused.result).toMatchObject({ status: 0, data: null });
+      expect(refused.result.errors[0]).toMatch(reason);
+    }
+    const put = await run('/execute/Integration/fetch_url?app=instant', { method: 'PUT' });
+    expect(put.status).toBe(405);
+    expect(put.headers.allow).toBe('GET, POST');
+    expect(put.result).toMatchObject({ status: 0, errors: ['UAPI is called with GET or POST.'] });
+    expect(partner.requests.length).toBe(before + 2);
   });
 
   it('refuses a body over the limit with 413, and closes the connection', async () => {

@@ -3,16 +3,18 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { cpsessPrefix } from '../cpsess.ts';
-import { BodyTooLargeError, readBodyText } from '../read-body.ts';
+import { ValidationError } from '../errors.ts';
+import { BodyTooLargeError, readBodyBytes } from '../read-body.ts';
 import { foreignOrigin, startedElsewhere } from '../request-origin.ts';
 import { runUapi } from '../uapi/registry.ts';
 import { uapiFailure } from '../uapi/result.ts';
+import { bodyText, parseWhmArgs, type WhmArgs } from '../whm/args.ts';
 import type { PageDeps, PageEnv } from './page-env.ts';
 
 export function createExecuteRoutes(deps: PageDeps): Hono<PageEnv> {
   const routes = new Hono<PageEnv>();
 
-  routes.on(['GET', 'POST'], '/execute/:module/:func', async (c) => {
+  routes.all('/execute/:module/:func', async (c) => {
     const session = c.get('session');
     if (!session) {
       return c.json(uapiFailure('You must log in to use this API (no valid session).'), 401);
@@ -28,20 +30,30 @@ export function createExecuteRoutes(deps: PageDeps): Hono<PageEnv> {
     // Hono answers HEAD with the GET handler: a HEAD gets the checks' status but must not run
     // the broker.
     if (c.req.method === 'HEAD') return c.body(null, 200);
-    const args: Record<string, string> = {};
-    const collect = (params: URLSearchParams) => {
-      for (const [key, value] of params) if (!Object.hasOwn(args, key)) args[key] = value;
-    };
-    collect(new URL(c.req.url).searchParams);
-    if (c.req.method === 'POST') {
-      try {
-        collect(new URLSearchParams(await readBodyText(c, deps.maxBodyBytes)));
-      } catch (error) {
-        if (!(error instanceof BodyTooLargeError)) throw error;
+    if (c.req.method !== 'GET' && c.req.method !== 'POST') {
+      return c.json(uapiFailure('UAPI is called with GET or POST.'), 405, { Allow: 'GET, POST' });
+    }
+    // Read as the WHM API reads its arguments: a form or JSON body first, then the query string;
+    // bytes that are not UTF-8 are refused, never read as U+FFFD.
+    let args: WhmArgs;
+    try {
+      const body =
+        c.req.method === 'POST' ? bodyText(await readBodyBytes(c, deps.maxBodyBytes)) : undefined;
+      const url = c.req.url;
+      const queryStart = url.indexOf('?');
+      args = parseWhmArgs(
+        queryStart < 0 ? '' : url.slice(queryStart + 1),
+        c.req.header('content-type'),
+        body,
+      );
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
         return c.json(uapiFailure('The request body is too large.'), 413, {
           Connection: 'close',
         });
       }
+      if (error instanceof ValidationError) return c.json(uapiFailure(error.message));
+      throw error;
     }
     const result = await runUapi(
       deps,
