@@ -312,6 +312,22 @@ describe('the document lists every function with every parameter its schema vali
     const app = doc.paths['/execute/Integration/fetch_url']?.get.parameters[0] as OpenApiParameter;
     expect(app).toMatchObject({ name: 'app', required: true, schema: { maxLength: 64 } });
   });
+
+  it('documents what fetch_url answers in data, and its other statuses', () => {
+    const data = doc.components.schemas.uapi_Integration_fetch_url_data;
+    expect(data).toMatchObject({
+      type: 'object',
+      required: ['redirect_url', 'url'],
+      properties: { redirect_url: { type: 'string' }, url: { type: ['string', 'null'] } },
+    });
+    const { get, post } = doc.paths['/execute/Integration/fetch_url'] ?? {};
+    expect(JSON.stringify(get?.responses['200'])).toContain('uapi_Integration_fetch_url_data');
+    expect(Object.keys(get?.responses ?? {})).toEqual(['200', '401', '403', '405', '413']);
+    expect(Object.keys(post?.requestBody?.content ?? {})).toEqual([
+      'application/x-www-form-urlencoded',
+      'application/json',
+    ]);
+  });
 });
 
 describe('what the document says is what the validation does', () => {
@@ -494,6 +510,16 @@ describe('every required parameter, left out, is refused with a reason naming it
       app: 'bad/app',
     });
     expect(refusal(answer)).toBe('You do not have a user named “nobody1”.');
+  });
+
+  it('states that listaccts needs searchtype with search, as the function refuses', async () => {
+    expect(doc.components.schemas.listaccts_params?.dependentRequired).toEqual({
+      search: ['searchtype'],
+    });
+    const answer = await runWhmFunction(whmFunctions, deps, 'listaccts', { search: 'a' });
+    expect(refusal(answer)).toBe(
+      'The “searchtype” parameter is required with “search”: send searchtype=user, domain or owner.',
+    );
   });
 });
 

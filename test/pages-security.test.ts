@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningMockPartner, startMockPartner } from '../mock-partner/index.ts';
 import { createApp } from '../src/app.ts';
 import { CONTINUATION_GRACE_MS } from '../src/broker/continuation.ts';
+import { fetchUrlData } from '../src/uapi/fetch-url.ts';
 import { loadConfig } from '../src/config.ts';
 import { createMemoryLogger } from '../src/log.ts';
 import { startServer } from '../src/server.ts';
@@ -824,6 +825,8 @@ describe('UAPI over the session', () => {
     const result = JSON.parse(ok.body);
     expect(result).toMatchObject({ status: 1, errors: null, messages: null, warnings: null });
     expect(result.data.redirect_url).toMatch(new RegExp(`^${partner.url}/sso/`));
+    // Exactly the data the API reference documents.
+    expect(fetchUrlData.strict().parse(result.data)).toEqual(result.data);
 
     const posted = await call('/execute/Integration/fetch_url', {
       method: 'POST',

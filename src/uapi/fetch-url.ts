@@ -11,10 +11,18 @@ export const fetchUrlParams = z.object({
 });
 export type FetchUrlParams = z.output<typeof fetchUrlParams>;
 
-export interface FetchUrlData {
-  redirect_url: string;
-  url: string | null;
-}
+/** What fetch_url answers in `data` (for the API reference; the function builds it typed). */
+export const fetchUrlData = z.object({
+  redirect_url: z.string().meta({
+    description:
+      'Where to send the user now: the partner’s one-time login URL, or the stored fallback url.',
+  }),
+  url: z
+    .string()
+    .nullable()
+    .meta({ description: 'The link’s stored fallback url, if it has one.' }),
+});
+export type FetchUrlData = z.output<typeof fetchUrlData>;
 
 export async function fetchUrl(
   broker: LaunchDeps,

@@ -5,7 +5,7 @@ import type { LaunchDeps } from '../broker/autologin.ts';
 import { internalErrorReason, isPublicError, quote } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { parseParams } from '../rules.ts';
-import { fetchUrl, fetchUrlParams } from './fetch-url.ts';
+import { fetchUrl, fetchUrlData, fetchUrlParams } from './fetch-url.ts';
 import { type UapiResult, uapiFailure, uapiSuccess } from './result.ts';
 
 export interface UapiDeps {
@@ -19,12 +19,14 @@ export interface UapiFunction {
   /** For the API reference; `params` is also what validates the arguments. */
   summary: string;
   params: z.ZodObject;
+  /** The shape of `data` on success, for the API reference. */
+  data: z.ZodType;
   /** Runs with the arguments `params` has already validated. */
   run(deps: UapiDeps, user: string, params: Record<string, unknown>): Promise<unknown>;
 }
 
 export function defineUapiFunction<P extends z.ZodObject>(
-  def: { module: string; func: string; summary: string; params: P },
+  def: { module: string; func: string; summary: string; params: P; data: z.ZodType },
   run: (deps: UapiDeps, user: string, params: z.output<P>) => Promise<unknown>,
 ): UapiFunction {
   // Sound: runUapi only calls run with what `params` parsed.
@@ -40,6 +42,7 @@ export const uapiFunctions: readonly UapiFunction[] = [
       summary:
         'Runs the autologin broker once for one of the user’s links and says where to send the user now (the partner’s one-time URL, or the stored fallback url).',
       params: fetchUrlParams,
+      data: fetchUrlData,
     },
     (deps, user, params) => fetchUrl(deps.broker, user, params),
   ),

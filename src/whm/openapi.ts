@@ -243,7 +243,8 @@ const RESPONSES: Record<string, JsonSchema> = {
     content: json(ref('schemas', 'WhmEnvelope')),
   },
   Forbidden: {
-    description: 'Wrong credentials; the reason is “Access denied” (nothing says which part).',
+    description:
+      'Wrong credentials: the reason is “Access denied” (nothing says which part). Or a request that a page of another website or origin started (Sec-Fetch-Site cross-site or same-site, or a foreign Origin), refused before the credentials are looked at, with a reason saying so.',
     content: json(ref('schemas', 'WhmEnvelope')),
   },
   TooLarge: {
@@ -317,10 +318,21 @@ function uapiOperations(
   schema: JsonSchema,
 ): { get: OpenApiOperation; post: OpenApiOperation } {
   const id = `uapi_${fn.module}_${fn.func}`;
+  const result = {
+    allOf: [
+      ref('schemas', 'UapiResult'),
+      {
+        properties: {
+          data: { anyOf: [ref('schemas', `${id}_data`), { type: 'null' }] },
+        },
+      },
+    ],
+  };
   const responses = {
     '200': {
-      description: 'The UAPI result: status 1 with data, or status 0 with the reason in errors.',
-      content: json(ref('schemas', 'UapiResult')),
+      description:
+        'The UAPI result: status 1 with data, or status 0 with the reason in errors (an argument that breaks a rule or is not UTF-8 too).',
+      content: json(result),
     },
     '401': {
       description: 'No valid session (status 0).',
@@ -329,6 +341,10 @@ function uapiOperations(
     '403': {
       description:
         'A /cpsessNNNNNNNNNN prefix that is not this session’s, or a request another website started.',
+      content: json(ref('schemas', 'UapiResult')),
+    },
+    '405': {
+      description: 'A method other than GET or POST (with Allow: GET, POST).',
       content: json(ref('schemas', 'UapiResult')),
     },
     '413': {
@@ -353,6 +369,7 @@ function uapiOperations(
         required: false,
         content: {
           'application/x-www-form-urlencoded': { schema: ref('schemas', `${id}_params`) },
+          'application/json': { schema: ref('schemas', `${id}_params`) },
         },
       },
     },
@@ -410,6 +427,7 @@ export function buildOpenApi(functions: WhmFunctions, serverUrl?: string): OpenA
     const schema = toSchema(fn.params);
     paths[`/execute/${fn.module}/${fn.func}`] = uapiOperations(fn, schema);
     schemas[`uapi_${fn.module}_${fn.func}_params`] = schema;
+    schemas[`uapi_${fn.module}_${fn.func}_data`] = toSchema(fn.data);
   }
   const parameters: Record<string, OpenApiParameter> = {
     ApiVersion: {

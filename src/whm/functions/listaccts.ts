@@ -10,7 +10,8 @@ export default defineWhmFunction(
     summary:
       'Lists every account as data.acct = [{user, domain}], sorted by user; with search and searchtype, the accounts whose field matches.',
     tag: 'Accounts',
-    params: z.object(accountSearchParams),
+    // The API reference states the one rule between two parameters (accountMatcher checks it).
+    params: z.object(accountSearchParams).meta({ dependentRequired: { search: ['searchtype'] } }),
     list: { key: 'acct', fields: ['user', 'domain'] },
   },
   async (params, { store }) => {
