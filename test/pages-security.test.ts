@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningMockPartner, startMockPartner } from '../mock-partner/index.ts';
 import { createApp } from '../src/app.ts';
 import { CONTINUATION_GRACE_MS } from '../src/broker/continuation.ts';
-import { fetchUrlData } from '../src/uapi/fetch-url.ts';
 import { loadConfig } from '../src/config.ts';
 import { createMemoryLogger } from '../src/log.ts';
 import { startServer } from '../src/server.ts';
+import { fetchUrlData } from '../src/uapi/fetch-url.ts';
 import { json, ROOT_TOKEN, startTestServer, type TestServer } from './helpers/server.ts';
 
 /** Every link token contains this, so one search finds a leak anywhere. */

@@ -37,8 +37,7 @@ const httpUrl = (name: string) =>
     })
     .meta({
       description:
-        'An absolute http: or https: URL of at most 2048 characters, without credentials, spaces, control characters or backslashes.',
-      format: 'iri',
+        'An absolute http: or https: URL of at most 2048 characters, without credentials, spaces, control characters or backslashes, read as a browser reads it (the WHATWG URL Standard: non-ASCII, and characters such as | or { that an RFC 3987 IRI lacks, are accepted and sent %-encoded). No `format` is given: neither uri nor iri is this rule.',
       maxLength: 2048,
     });
 const EXAMPLE_ORIGIN = 'https://billing.example.com';
