@@ -1,5 +1,6 @@
 // The home page's model: which link goes where, and in which order (SPEC §6).
 import { describe, expect, it } from 'vitest';
+import { summarizeLink } from '../src/links/icon-hash.ts';
 import { getUsersLinks, launchPath } from '../src/links/users-links.ts';
 import type { GroupConfig, LinkUserConfig, Store } from '../src/store/store.ts';
 import { buildMenu } from '../src/ui/menu.ts';
@@ -9,6 +10,10 @@ function fakeStore(links: Record<string, LinkUserConfig>, groups: Record<string,
   return {
     listLinks: async () => Object.keys(links).sort(),
     getLink: async (_user: string, app: string) => links[app],
+    getLinkSummary: async (_user: string, app: string) => {
+      const config = links[app];
+      return config && summarizeLink(config);
+    },
     listGroups: async () => Object.keys(groups).sort(),
     getGroup: async (_user: string, id: string) => groups[id],
   } as unknown as Store;

@@ -21,7 +21,10 @@ export interface OrderKey {
 }
 
 /** A link's key as the menu shows it: a link without a label is shown by its app. */
-export const linkOrderKey = (app: string, config: LinkUserConfig): OrderKey => ({
+export const linkOrderKey = (
+  app: string,
+  config: Pick<LinkUserConfig, 'order' | 'label'>,
+): OrderKey => ({
   order: orderOf(config.order),
   label: shownLabel(app, config.label),
   id: app,

@@ -1,6 +1,6 @@
 // get_users_links (SPEC §3.2): the appkeys of the user's interface mapped to server-relative
 // paths — the four built-in appkeys partners implement, plus one launch path per link.
-import type { LinkUserConfig, Store } from '../store/store.ts';
+import type { LinkSummary, Store } from '../store/store.ts';
 import { byOrderThenLabel, linkOrderKey } from './menu-order.ts';
 import type { UsersLinksParams } from './schema.ts';
 
@@ -20,7 +20,7 @@ const READ_CONCURRENCY = 32;
 export const launchPath = (app: string) => `/integration/index.html?app=${encodeURIComponent(app)}`;
 
 /** The menu's order (so "first" is what the user sees first). */
-const menuOrder = byOrderThenLabel(([app, config]: [string, LinkUserConfig]) =>
+const menuOrder = byOrderThenLabel(([app, config]: [string, LinkSummary]) =>
   linkOrderKey(app, config),
 );
 
@@ -47,13 +47,15 @@ const isBuiltinAppkey = (value: string) => (BUILTIN_APPKEYS as readonly string[]
 
 /** The user's links, and the visible ones in menu order. */
 async function readLinks(store: Store, user: string) {
-  const links = await readAll(await store.listLinks(user), (app) => store.getLink(user, app));
+  const links = await readAll(await store.listLinks(user), (app) =>
+    store.getLinkSummary(user, app),
+  );
   const visible = links.filter(([, config]) => config.hide !== '1').sort(menuOrder);
   return { links, visible };
 }
 
 /** The first visible link implementing a built-in appkey, in menu order (what the user sees). */
-const firstImplementing = (visible: [string, LinkUserConfig][], appkey: string) =>
+const firstImplementing = (visible: [string, LinkSummary][], appkey: string) =>
   visible.find(([, config]) => config.implements === appkey)?.[0];
 
 /**
@@ -88,7 +90,7 @@ export async function loginLaunchTarget(
   user: string,
   app: string,
 ): Promise<string | undefined> {
-  if (await store.getLink(user, app)) return app;
+  if (await store.getLinkSummary(user, app)) return app;
   if (!isBuiltinAppkey(app)) return undefined;
   return firstImplementing((await readLinks(store, user)).visible, app);
 }

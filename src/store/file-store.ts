@@ -4,6 +4,7 @@ import { lstatSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { quote } from '../errors.ts';
+import { summarizeLink } from '../links/icon-hash.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { createAccountCache } from './account-cache.ts';
 import {
@@ -29,6 +30,7 @@ import {
   type AccountCreation,
   type GroupConfig,
   LINK_PUBLIC_FIELDS,
+  type LinkSummary,
   type LinkUserConfig,
   type Store,
   StoreIntegrityError,
@@ -40,6 +42,8 @@ export interface FileStoreOptions {
   logger?: Logger;
   /** Bounds of the cross-process locks (file-lock.ts); tests shorten them. */
   locks?: Pick<FileLockOptions, 'waitMs' | 'staleMs'>;
+  /** Wall clock of the file caches' settle rule (stamped-cache.ts); tests move it on. */
+  now?: () => number;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -120,6 +124,7 @@ export function createFileStore({
   dataDir,
   logger = createLogger(),
   locks,
+  now,
 }: FileStoreOptions): Store {
   const integrationDir = join(dataDir, 'integration');
   const linksDir = join(integrationDir, 'links');
@@ -127,7 +132,14 @@ export function createFileStore({
   const locksDir = join(dataDir, 'locks');
   const withMutex = createKeyedMutex();
   const accounts = createAccountCache(accountsDir);
-  const linkFiles = createStampedCache<LinkUserConfig>();
+  const linkFiles = createStampedCache<LinkUserConfig>(now ? { now } : {});
+  // Summaries are a few hundred bytes whatever the icon: bounded by count alone, enough for an
+  // account of 10,000 links and its neighbours, so a menu never thrashes on large icons.
+  const linkSummaries = createStampedCache<LinkSummary>({
+    maxEntries: 50_000,
+    maxBytes: Number.POSITIVE_INFINITY,
+    ...(now ? { now } : {}),
+  });
   // In this process, per user: link and group writes share it, removeAccount, createAccount and
   // recovery take it alone.
   const withUserLock = createKeyedSharedLock();
@@ -210,6 +222,14 @@ export function createFileStore({
    */
   function readLinkFile(path: string): LinkUserConfig | undefined {
     return readLinkFileStamped(path)?.value;
+  }
+
+  /** A link's user file as a LinkSummary, remembered by its stamp like the whole file. */
+  function readLinkSummary(path: string): LinkSummary | undefined {
+    return linkSummaries.read(path, (raw) => {
+      const data = parseJsonObject(raw, path);
+      return data && Object.freeze(summarizeLink(pickUserConfig(data)));
+    });
   }
 
   function readLinkFileStamped(path: string) {
@@ -500,6 +520,11 @@ export function createFileStore({
     async getLink(user, app) {
       const paths = await linkFilesToRead(user, app);
       return paths && readLinkFile(paths.user);
+    },
+
+    async getLinkSummary(user, app) {
+      const paths = await linkFilesToRead(user, app);
+      return paths && readLinkSummary(paths.user);
     },
 
     async getLinkToken(user, app) {

@@ -18,6 +18,12 @@ export type LinkPublicField = (typeof LINK_PUBLIC_FIELDS)[number];
 /** The `.userconfig` contents: only the fields that were given. */
 export type LinkUserConfig = Partial<Record<LinkPublicField, string>>;
 
+/**
+ * A link as a menu needs it: every field but the icon's data, and the content hash of its PNG
+ * instead (absent when it has none). Small, so remembered for every link, whatever its icon.
+ */
+export type LinkSummary = Omit<LinkUserConfig, 'base64_png_image'> & { iconHash?: string };
+
 /** The `group_ID.userconfig` contents. */
 export interface GroupConfig {
   label: string;
@@ -75,6 +81,8 @@ export interface Store {
    */
   putLink(user: string, app: string, config: LinkUserConfig, token: string): Promise<boolean>;
   getLink(user: string, app: string): Promise<LinkUserConfig | undefined>;
+  /** getLink without the icon's data (see LinkSummary): what menus and listings read. */
+  getLinkSummary(user: string, app: string): Promise<LinkSummary | undefined>;
   getLinkToken(user: string, app: string): Promise<string | undefined>;
   /**
    * A click's first read: the link and its token, read now (the token never remembered), with

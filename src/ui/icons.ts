@@ -2,7 +2,7 @@
 // default puzzle piece, both cached for a year under URLs that carry a content hash.
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import { decodeIcon, iconHash } from './menu.ts';
+import { decodeStoredIcon, iconHash } from '../links/icon-hash.ts';
 import type { PageDeps, PageEnv } from './page-env.ts';
 
 const PUZZLE_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48" width="48" height="48">
@@ -46,7 +46,7 @@ export function createIconRoutes(deps: PageDeps): Hono<PageEnv> {
     if (!session) return c.text('Log in to see this icon.', 401);
     const app = c.req.param('file').slice(0, -'.png'.length);
     const link = app.startsWith('group_') ? undefined : await deps.store.getLink(session.user, app);
-    const png = link && decodeIcon(link);
+    const png = decodeStoredIcon(link?.base64_png_image);
     if (!png) return c.text('This link has no icon of its own.', 404);
     const hash = iconHash(png);
     const etag = `"${hash}"`;

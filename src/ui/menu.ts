@@ -1,6 +1,5 @@
 // What the home page shows (SPEC §6), as plain data: the username menu, the group panels in
 // cPanel's order and the "need more resources?" links. No HTML and no Hono here.
-import { createHash } from 'node:crypto';
 import {
   byOrderThenLabel,
   linkOrderKey,
@@ -8,10 +7,9 @@ import {
   orderOf,
   shownLabel,
 } from '../links/menu-order.ts';
-import { normalisePngBase64 } from '../links/png.ts';
 import { BUILTIN_GROUPS, isBuiltinGroup } from '../links/schema.ts';
 import { BUILTIN_APPKEYS, readAll } from '../links/users-links.ts';
-import type { LinkUserConfig, Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 
 /** Links implementing these (the appkeys partners implement) live in the username menu. */
 const USER_MENU_IMPLEMENTS = new Set<string>(BUILTIN_APPKEYS);
@@ -52,37 +50,9 @@ export interface Menu {
   empty: boolean;
 }
 
-/** The decoded PNG of a stored icon, or undefined when there is none or it is not a PNG. */
-export function decodeIcon(config: LinkUserConfig): Buffer | undefined {
-  if (!config.base64_png_image) return undefined;
-  const normalised = normalisePngBase64(config.base64_png_image);
-  return typeof normalised === 'string' ? Buffer.from(normalised, 'base64') : undefined;
-}
-
-/** The icon's content hash: part of its URL, so a changed icon is a new URL (immutable caching). */
-export const iconHash = (png: Buffer) =>
-  createHash('sha256').update(png).digest('hex').slice(0, 32);
-
-/**
- * Icon hashes by the config they came from. The store hands out one object per version of a link
- * file (its stamped cache), so each icon is decoded and hashed once per version, not on every
- * view of the home page (500 KiB icons made each view block the server for a second).
- */
-const iconHashes = new WeakMap<LinkUserConfig, string | null>();
-
-export function storedIconHash(config: LinkUserConfig): string | undefined {
-  let hash = iconHashes.get(config);
-  if (hash === undefined) {
-    const png = decodeIcon(config);
-    hash = png ? iconHash(png) : null;
-    iconHashes.set(config, hash);
-  }
-  return hash ?? undefined;
-}
-
 export async function buildMenu(store: Store, user: string): Promise<Menu> {
   const [links, groups] = await Promise.all([
-    store.listLinks(user).then((apps) => readAll(apps, (app) => store.getLink(user, app))),
+    store.listLinks(user).then((apps) => readAll(apps, (app) => store.getLinkSummary(user, app))),
     store.listGroups(user).then((ids) => readAll(ids, (id) => store.getGroup(user, id))),
   ]);
   const customGroups = new Map(groups);
@@ -98,7 +68,7 @@ export async function buildMenu(store: Store, user: string): Promise<Menu> {
       app,
       label: shownLabel(app, config.label),
       implements: config.implements,
-      iconHash: storedIconHash(config),
+      iconHash: config.iconHash,
     };
     sortKey.set(item, linkOrderKey(app, config));
     const group = config.group_id;
