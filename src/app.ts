@@ -8,6 +8,7 @@ import type { LaunchDeps } from './broker/autologin.ts';
 import { pathWithoutCpsess } from './cpsess.ts';
 import { internalErrorReason } from './errors.ts';
 import type { Logger } from './log.ts';
+import { ClientGoneError } from './read-body.ts';
 import type { Store } from './store/store.ts';
 import { createApiDocsRoutes } from './ui/api-docs-routes.tsx';
 import { createUserPages, isPagePath, pageErrorResponse } from './ui/pages.tsx';
@@ -48,6 +49,11 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.onError((error, c) => {
+    // No one is left to answer, and nothing went wrong here: a notice, not an error.
+    if (error instanceof ClientGoneError) {
+      deps.logger.info('client went away mid-request', { method: c.req.method, path: c.req.path });
+      return c.body(null, 400);
+    }
     const requestId = randomUUID();
     deps.logger.error('unhandled error', {
       requestId,

@@ -28,8 +28,17 @@ export async function readBodyText(c: Context, limit: number): Promise<string> {
   return (await readBodyBytes(c, limit)).toString('utf8');
 }
 
-/** The error for a body whose client went away before it was all sent. */
-const aborted = () => Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+/**
+ * The client went away before its body was all sent: nobody is left to answer, and it is no
+ * server fault (the app logs it as a notice, not as an error with a stack).
+ */
+export class ClientGoneError extends Error {
+  override name = 'ClientGoneError';
+  readonly code = 'ECONNRESET';
+  constructor(cause?: unknown) {
+    super('aborted', cause === undefined ? undefined : { cause });
+  }
+}
 
 /**
  * Collects a streamed body, refusing it as soon as it passes `limit` bytes. A request already
@@ -37,7 +46,9 @@ const aborted = () => Object.assign(new Error('aborted'), { code: 'ECONNRESET' }
  * the caller's handler must not wait for it forever.
  */
 function readCounted(incoming: IncomingMessage, limit: number): Promise<Buffer> {
-  if (incoming.destroyed || incoming.errored) return Promise.reject(incoming.errored ?? aborted());
+  if (incoming.destroyed || incoming.errored) {
+    return Promise.reject(new ClientGoneError(incoming.errored ?? undefined));
+  }
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -55,9 +66,10 @@ function readCounted(incoming: IncomingMessage, limit: number): Promise<Buffer> 
       settle(() => reject(new BodyTooLargeError()));
     }
     const onEnd = () => settle(() => resolve(Buffer.concat(chunks)));
-    const onError = (error: Error) => settle(() => reject(error));
+    const onError = (error: NodeJS.ErrnoException) =>
+      settle(() => reject(error.code === 'ECONNRESET' ? new ClientGoneError(error) : error));
     // 'close' without 'end': the client went away mid-body.
-    const onClose = () => settle(() => reject(aborted()));
+    const onClose = () => settle(() => reject(new ClientGoneError()));
     incoming.on('data', onData);
     incoming.on('end', onEnd);
     incoming.on('error', onError);

@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { type AppDeps, createApp } from '../src/app.ts';
 import { createMemoryLogger } from '../src/log.ts';
 import type { Store } from '../src/store/store.ts';
 import { createThrottle } from '../src/whm/throttle.ts';
-import { startTestServer } from './helpers/server.ts';
+import { ROOT_TOKEN, startTestServer } from './helpers/server.ts';
 
 const sha = (v: string) => createHash('sha256').update(v).digest();
 const ROOT_AUTH = { authorization: 'whm root:token-token-token' };
@@ -166,6 +167,45 @@ describe('paths under /json-api/ that name no function', () => {
       }
       const page = await fetch(`${server.url}/no/such/page`);
       expect(page.status).toBe(404);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('a client that goes away in the middle of its request', () => {
+  it('is a notice in the log, not an unhandled error with a stack', async () => {
+    const server = await startTestServer();
+    try {
+      const { port } = new URL(server.listenUrl);
+      const paths = ['/json-api/create_integration_link', '/execute/Integration/fetch_url'];
+      await Promise.all(
+        paths.map(
+          (path) =>
+            new Promise<void>((resolve) => {
+              const socket = connect(Number(port), '127.0.0.1', () => {
+                socket.write(
+                  `POST ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: whm root:${ROOT_TOKEN}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nuser=al`,
+                );
+                setTimeout(() => socket.destroy(), 50);
+              });
+              socket.on('error', () => {});
+              socket.on('close', () => resolve());
+            }),
+        ),
+      );
+      // The handler of the WHM call is reading the body when the client goes; the page route
+      // answers 401 without reading it (no session), so only the WHM call is a notice.
+      await expect
+        .poll(() => server.logs.filter((line) => line.includes('client went away')).length)
+        .toBe(1);
+      const [notice] = server.logs.filter((line) => line.includes('client went away'));
+      expect(JSON.parse(notice as string)).toMatchObject({
+        level: 'info',
+        method: 'POST',
+        path: '/json-api/create_integration_link',
+      });
+      expect(server.logs.filter((line) => line.includes('"level":"error"'))).toEqual([]);
     } finally {
       await server.stop();
     }
