@@ -7,6 +7,7 @@ import type { AppDeps } from './app.ts';
 import { type LaunchDeps, sleep } from './broker/autologin.ts';
 import { createPartnerClient, type PartnerClientOptions } from './broker/partner-client.ts';
 import type { Config } from './config.ts';
+import type { ConnectionLimits } from './connection-limits.ts';
 import type { Logger } from './log.ts';
 import { createFileStore } from './store/file-store.ts';
 import { prepareSecrets } from './store/secrets.ts';
@@ -37,6 +38,8 @@ export interface BrokerOverrides {
   sleep?: LaunchDeps['sleep'];
   /** The clock of sessions and wait-page continuations (milliseconds), e.g. a fake one. */
   now?: () => number;
+  /** Shorter connection limits (connection-limits.ts), to test them. */
+  connections?: Partial<ConnectionLimits>;
 }
 
 /** The broker's dependencies: one shared partner client (one keep-alive pool), real time. */

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import { connectionLimits } from './connection-limits.ts';
 import type { Logger } from './log.ts';
 import { type BrokerOverrides, createRuntime, defaultPublicUrl, type Runtime } from './runtime.ts';
 
@@ -30,10 +31,24 @@ export async function startServer(
 ): Promise<RunningServer> {
   const runtime = await createRuntime(config, logger, overrides);
   const app = createApp(runtime.deps);
+  const limits = connectionLimits(overrides.connections);
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(s),
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        serverOptions: {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          connectionsCheckingInterval: limits.checkIntervalMs,
+        },
+      },
+      () => resolve(s),
     );
+    s.maxConnections = limits.maxConnections;
+    // A socket silent both ways for this long is closed (no 'timeout' listener: Node destroys it).
+    s.setTimeout(limits.idleTimeoutMs);
     s.once('error', reject);
   }).catch(async (error: unknown) => {
     await runtime.deps.broker.partner.close();
