@@ -102,11 +102,11 @@ export function identifier(name: string, max = 64, more: readonly Rule[] = []) {
   });
 }
 
-/** An integer written in decimal, optionally negative, e.g. "-5" or "99999". */
 /** integerString(name, 1) as a pattern: at most 15 digits after any zeros in front, not 0. */
 export const WHOLE_FROM_1_PATTERN = '^0*[1-9][0-9]{0,14}$';
 const INTEGER_PATTERN = '^-?0*[0-9]{1,15}$';
 
+/** An integer written in decimal, optionally negative, e.g. "-5" or "99999". */
 export function integerString(
   name: string,
   min: 1 | typeof Number.MIN_SAFE_INTEGER = Number.MIN_SAFE_INTEGER,

@@ -288,6 +288,18 @@ describe('fetch_url failures answer result.status 0 with a clear error', () => {
       body: 'cpanel_jsonapi_user=alice&cpanel_jsonapi_module=Integration&cpanel_jsonapi_func=fetch_url&cpanel_jsonapi_apiversion=3&app=%ff',
     });
     expect(form).toEqual(failure(/^The argument “app” is not UTF-8 text/));
+    // A JSON body that reads, with a query string that does not: named from the body.
+    const json = await call(server, '/json-api/cpanel?note=%ff', {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        cpanel_jsonapi_user: USER,
+        cpanel_jsonapi_module: 'Integration',
+        cpanel_jsonapi_func: 'fetch_url',
+        app: 'x',
+      }),
+    });
+    expect(json).toEqual(failure(/^The argument “note” is not UTF-8 text/));
   });
 
   it('refuses the bridge without root credentials', async () => {

@@ -552,6 +552,17 @@ describe('checkPartner against hand-written partners', () => {
 });
 
 describe('the report', () => {
+  it('masks a token however it was %-encoded (PHP escapes * and ~; hex in either case)', () => {
+    const token = 'tok*en~with space/+=é$&';
+    for (const form of [
+      'tok%2Aen%7Ewith+space%2F%2B%3D%C3%A9%24%26',
+      'tok%2aen%7ewith%20space%2f%2b%3d%c3%a9$&',
+      'tok*en~with space/+=é$&',
+    ]) {
+      expect(redact(`got ${form}!`, [token])).toBe(`got ${maskToken(token)}!`);
+    }
+  });
+
   it('masks a token also where JSON escapes it (a partner echoing it back as a value)', () => {
     const token = 'Secret\\Token-"quoted"-123';
     const shown = redact(`retry ${JSON.stringify(token)} and ${token}`, [token]);
@@ -614,7 +625,16 @@ describe('runCheckPartner arguments', () => {
     [['--url', 'ftp://example.com/', ...required], '--url must be an absolute'],
     [['--url', 'http://127.0.0.1:1/a', ...required, '--timeout-ms', 'soon'], '--timeout-ms'],
     [['--url', 'http://127.0.0.1:1/a', ...required, '--hide', '2'], '--hide must be 0 or 1'],
-    [['--url', 'http://127.0.0.1:1/a', ...required, '--verbose'], "'--verbose'"],
+    [['--url', 'http://127.0.0.1:1/a', ...required, '--verbose'], 'unknown option “--verbose”'],
+    // What cannot be an option's name may be half of a token: named by its position.
+    [
+      ['--url', 'http://127.0.0.1:1/a', ...required, '--SECOND-HALF-x9'],
+      'unknown option number 11 (see --help).',
+    ],
+    [
+      ['--url', 'http://127.0.0.1:1/a', ...required, '-SECOND-HALF'],
+      'unknown option number 11 (see --help).',
+    ],
     // A token cut in two by an unquoted space: its second half is never echoed.
     [
       ['--url', 'http://127.0.0.1:1/a', ...required, 'SECOND-HALF-of-the-token'],

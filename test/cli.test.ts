@@ -342,10 +342,13 @@ describe('linkbroker whmapi1', () => {
     expect(malformed.stderr).toContain(
       'argument 2 after the function name is not of the form key=value (quote a value that has spaces)',
     );
+    const dashed = await run(['whmapi1', 'listaccts', 'token=first', '-SECOND-HALF']);
+    expect(dashed.code).toBe(2);
+    expect(dashed.stderr).toContain('unknown option number 3');
     const noKey = await run(['whmapi1', 'listaccts', '=SECRET-VALUE']);
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain('argument 1 after the function name has no key before its “=”');
-    for (const { stderr, stdout } of [malformed, noKey]) {
+    for (const { stderr, stdout } of [malformed, dashed, noKey]) {
       expect(`${stdout}${stderr}`).not.toMatch(/SECOND-HALF|SECRET-VALUE/);
     }
   });

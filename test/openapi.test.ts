@@ -322,7 +322,8 @@ describe('the document lists every function with every parameter its schema vali
     });
     const { get, post } = doc.paths['/execute/Integration/fetch_url'] ?? {};
     expect(JSON.stringify(get?.responses['200'])).toContain('uapi_Integration_fetch_url_data');
-    expect(Object.keys(get?.responses ?? {})).toEqual(['200', '401', '403', '405', '413']);
+    expect(Object.keys(get?.responses ?? {})).toEqual(['200', '401', '403', '413']);
+    expect(get?.description).toContain('answered 405 (Allow: GET, POST)');
     expect(Object.keys(post?.requestBody?.content ?? {})).toEqual([
       'application/x-www-form-urlencoded',
       'application/json',

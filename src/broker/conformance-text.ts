@@ -26,26 +26,39 @@ export function maskUrl(value: string): string {
   return `${url.origin}${path}${query ? `?${query}` : ''}`;
 }
 
+const REGEXP_SPECIAL = /[.*+?^${}()|[\]\\]/g;
+
+/**
+ * The secret as any form or URL encoder may write it: each character as itself or %-encoded
+ * (hex in either case; PHP's urlencode escapes `*` and `~`, encodeURIComponent does not), a space
+ * also as `+`. Case-insensitive, so it may mask a little more than the secret, never less.
+ */
+function encodedSecret(secret: string): RegExp {
+  let source = '';
+  for (const char of secret) {
+    const escaped = [...Buffer.from(char, 'utf8')]
+      .map((byte) => `%${byte.toString(16).padStart(2, '0')}`)
+      .join('');
+    const alternatives = [char.replace(REGEXP_SPECIAL, '\\$&'), escaped];
+    if (char === ' ') alternatives.push('\\+');
+    source += `(?:${alternatives.join('|')})`;
+  }
+  return new RegExp(source, 'gi');
+}
+
 /**
  * Replaces every secret in `text`: as written, as JSON escapes it (a partner value shown as JSON
- * holds a `\` or `"` of the token escaped), and %-encoded as a form or a URL carries it (a
- * partner echoing the body it received). Tokens shorter than 3 characters cannot be told apart
- * from other text.
+ * holds a `\` or `"` of the token escaped), and %-encoded in any way (a partner echoing the body
+ * it received). Tokens shorter than 3 characters cannot be told apart from other text.
  */
 export function redact(text: string, secrets: string[]): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length < 3) continue;
-    const forms = new Set([
-      secret,
-      JSON.stringify(secret).slice(1, -1),
-      encodeURIComponent(secret),
-      new URLSearchParams({ t: secret }).toString().slice(2),
-    ]);
-    // Longest first: a form that holds another is masked whole.
-    for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-      out = out.split(form).join(maskToken(secret));
-    }
+    const mask = maskToken(secret);
+    const json = JSON.stringify(secret).slice(1, -1);
+    if (json !== secret) out = out.split(json).join(mask);
+    out = out.replace(encodedSecret(secret), () => mask);
   }
   return out;
 }

@@ -63,14 +63,20 @@ export function createHostLookup(options: HostLookupOptions): LookupFunction {
   function start(pending: Pending): void {
     running += 1;
     let answered = false;
-    lookup(pending.hostname, pending.options, (error, address, family) => {
+    const answer: Callback = (error, address, family) => {
       if (answered) return;
       answered = true;
       running -= 1;
       byKey.delete(pending.key);
       for (const callback of pending.callbacks) callback(error, address, family);
       next();
-    });
+    };
+    try {
+      lookup(pending.hostname, pending.options, answer);
+    } catch (error) {
+      // A lookup that throws (bad options) answers with its error and frees its turn.
+      answer(error as NodeJS.ErrnoException, '');
+    }
   }
 
   function next(): void {

@@ -11,6 +11,7 @@ import {
   type Verdict,
 } from '../broker/conformance.ts';
 import { checkHttpUrl } from '../broker/redirect-url.ts';
+import { shownArgument } from './argv.ts';
 
 export interface CheckPartnerIo {
   out(text: string): void;
@@ -56,6 +57,13 @@ const OPTIONS = {
 
 const REQUIRED = ['url', 'user', 'app', 'token', 'subscriber'] as const;
 
+/** Whether an argument names one of OPTIONS (`--name`, `--name=value` or `-h`). */
+function knownOption(arg: string): boolean {
+  const name = arg.split('=')[0] ?? '';
+  if (name === '-h' || name === '--') return true;
+  return name.startsWith('--') && Object.hasOwn(OPTIONS, name.slice(2));
+}
+
 interface Parsed {
   input: PartnerCheckInput;
   timeoutMs: number;
@@ -98,9 +106,14 @@ function parse(argv: string[]): Parsed | 'help' | string {
   try {
     values = readArgs(argv).values;
   } catch (error) {
-    // Node's message quotes a stray argument, which may be the rest of a token a space cut.
-    if ((error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    // Node's messages quote a stray argument, which may be the rest of a token a space cut.
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       return 'unexpected argument: every value follows its option (quote a value that has spaces).';
+    }
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const index = argv.findIndex((arg) => arg.startsWith('-') && !knownOption(arg));
+      return `unknown option ${shownArgument(argv[index] ?? '', index + 1)} (see --help).`;
     }
     return error instanceof Error ? error.message : String(error);
   }

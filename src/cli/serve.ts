@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { type RunningServer, startServer } from '../server.ts';
 import { StoreIntegrityError } from '../store/store.ts';
+import { shownArgument } from './argv.ts';
 
 const SERVE_USAGE = `usage: linkbroker serve
 
@@ -27,7 +28,7 @@ export function refuseArguments(
     return 0;
   }
   console.error(
-    `linkbroker ${command}: unexpected argument “${first}”: the configuration comes from the environment (see linkbroker ${command} --help).`,
+    `linkbroker ${command}: unexpected argument ${shownArgument(first, 1)}: the configuration comes from the environment (see linkbroker ${command} --help).`,
   );
   return 2;
 }

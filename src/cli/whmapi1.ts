@@ -11,6 +11,7 @@ import { decodeFormComponent, notUtf8, type WhmArgs } from '../whm/args.ts';
 import { failure } from '../whm/envelope.ts';
 import { whmFunctions } from '../whm/functions/index.ts';
 import { answerSucceeded, runWhmFunction, unknownFunctionReason } from '../whm/registry.ts';
+import { shownArgument } from './argv.ts';
 import { configOrExit, startupFailure } from './serve.ts';
 
 const USAGE = `usage: linkbroker whmapi1 [--output=json|jsonpretty] FUNCTION [key=value…]
@@ -32,13 +33,13 @@ interface Whmapi1Command {
 export function parseWhmapi1Argv(argv: string[]): Whmapi1Command | string {
   let indent: number = OUTPUTS.jsonpretty;
   const rest: string[] = [];
-  for (const arg of argv) {
+  for (const [index, arg] of argv.entries()) {
     if (!arg.startsWith('-')) {
       rest.push(arg);
       continue;
     }
     const output = /^--output=(.*)$/.exec(arg)?.[1];
-    if (output === undefined) return `unknown option “${arg}”`;
+    if (output === undefined) return `unknown option ${shownArgument(arg, index + 1)}`;
     if (!Object.hasOwn(OUTPUTS, output)) {
       return `--output=${output} is not supported: use --output=json or --output=jsonpretty`;
     }

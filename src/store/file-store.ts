@@ -133,16 +133,18 @@ export function createFileStore({
   const withMutex = createKeyedMutex();
   const accounts = createAccountCache(accountsDir);
   const linkFiles = createStampedCache<LinkUserConfig>(now ? { now } : {});
+  // Account files are small (a domain is at most 253 characters): 100,000 of them fit.
   const accountFiles = createStampedCache<Account>({
     maxEntries: 100_000,
-    maxBytes: Number.POSITIVE_INFINITY,
+    maxBytes: 64 * 1024 * 1024,
     ...(now ? { now } : {}),
   });
-  // Summaries are a few hundred bytes whatever the icon: bounded by count alone, enough for an
-  // account of 10,000 links and its neighbours, so a menu never thrashes on large icons.
+  // A summary weighs what its text does, whatever the icon (typically a few hundred bytes): an
+  // account of 10,000 links and its neighbours fit, so a menu never thrashes on large icons.
   const linkSummaries = createStampedCache<LinkSummary>({
     maxEntries: 50_000,
-    maxBytes: Number.POSITIVE_INFINITY,
+    maxBytes: 32 * 1024 * 1024,
+    weigh: (summary) => 2 * JSON.stringify(summary).length,
     ...(now ? { now } : {}),
   });
   // In this process, per user: link and group writes share it, removeAccount, createAccount and

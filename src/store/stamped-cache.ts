@@ -20,12 +20,16 @@ export type FileStamp = Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'ctimeM
 
 interface Entry<T> extends FileStamp {
   value: T;
+  /** What it counts against maxBytes. */
+  weight: number;
 }
 
-export interface StampedCacheOptions {
+export interface StampedCacheOptions<T> {
   maxEntries?: number;
-  /** Bound on the sum of the remembered files' sizes (link files may hold an icon). */
+  /** Bound on the sum of the remembered entries' weights (link files may hold an icon). */
   maxBytes?: number;
+  /** An entry's weight: by default the size of its file; a value kept smaller says so. */
+  weigh?: (value: T, stamp: FileStamp) => number;
   /** Wall clock in milliseconds (file times are wall-clock times). */
   now?: () => number;
 }
@@ -53,15 +57,20 @@ export const sameFile = (entry: FileStamp, stats: FileStamp) =>
   entry.size === stats.size &&
   entry.dev === stats.dev;
 
-export function createStampedCache<T>(options: StampedCacheOptions = {}): StampedCache<T> {
-  const { maxEntries = 10_000, maxBytes = 16 * 1024 * 1024, now = Date.now } = options;
+export function createStampedCache<T>(options: StampedCacheOptions<T> = {}): StampedCache<T> {
+  const {
+    maxEntries = 10_000,
+    maxBytes = 16 * 1024 * 1024,
+    now = Date.now,
+    weigh = (_value: T, stamp: FileStamp) => stamp.size,
+  } = options;
   const entries = new Map<string, Entry<T>>();
   let bytes = 0;
 
   function forget(path: string): void {
     const entry = entries.get(path);
     if (!entry) return;
-    bytes -= entry.size;
+    bytes -= entry.weight;
     entries.delete(path);
   }
 
@@ -81,14 +90,15 @@ export function createStampedCache<T>(options: StampedCacheOptions = {}): Stampe
     if (!read) return undefined;
     const value = parse(read.data);
     const { stats: stamp } = read;
-    if (value !== undefined && now() - stamp.ctimeMs >= SETTLE_MS && stamp.size <= maxBytes) {
-      if (entries.size >= maxEntries || bytes + stamp.size > maxBytes) {
+    const weight = value === undefined ? 0 : weigh(value, stamp);
+    if (value !== undefined && now() - stamp.ctimeMs >= SETTLE_MS && weight <= maxBytes) {
+      if (entries.size >= maxEntries || bytes + weight > maxBytes) {
         entries.clear();
         bytes = 0;
       }
       const { dev, ino, size, mtimeMs, ctimeMs } = stamp;
-      entries.set(path, { dev, ino, size, mtimeMs, ctimeMs, value });
-      bytes += size;
+      entries.set(path, { dev, ino, size, mtimeMs, ctimeMs, value, weight });
+      bytes += weight;
     }
     return { value, stamp };
   }

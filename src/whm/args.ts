@@ -154,8 +154,8 @@ export function parseWhmArgs(
 
 /**
  * What can be read of a request's arguments whose parseWhmArgs failed: the readable pairs of a
- * form body and of the query string (never a JSON body that failed). Only for naming a refused
- * call after what it asked for, never for running one.
+ * form body, the text values of a JSON object body, and the readable pairs of the query string.
+ * Only for naming a refused call after what it asked for, never for running one.
  */
 export function readableWhmArgs(
   query: string,
@@ -166,6 +166,20 @@ export function readableWhmArgs(
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (body && (type === 'application/x-www-form-urlencoded' || type === '')) {
     addForm(args, body, true);
+  } else if (body && type === 'application/json') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      for (const [key, value] of Object.entries(parsed)) {
+        if (typeof value === 'string' && !LONE_SURROGATE.test(value) && !Object.hasOwn(args, key)) {
+          args[key] = value;
+        }
+      }
+    }
   }
   addForm(args, query, true);
   return args;

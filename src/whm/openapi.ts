@@ -343,10 +343,6 @@ function uapiOperations(
         'A /cpsessNNNNNNNNNN prefix that is not this session’s, or a request another website started.',
       content: json(ref('schemas', 'UapiResult')),
     },
-    '405': {
-      description: 'A method other than GET or POST (with Allow: GET, POST).',
-      content: json(ref('schemas', 'UapiResult')),
-    },
     '413': {
       description: 'The request body is too large.',
       content: json(ref('schemas', 'UapiResult')),
@@ -354,7 +350,7 @@ function uapiOperations(
   };
   const common = {
     summary: fn.summary,
-    description: `Also reachable by root through the cPanel API bridge: /json-api/cpanel?cpanel_jsonapi_module=${fn.module}&cpanel_jsonapi_func=${fn.func}&cpanel_jsonapi_user=USER&… .`,
+    description: `Also reachable by root through the cPanel API bridge: /json-api/cpanel?cpanel_jsonapi_module=${fn.module}&cpanel_jsonapi_func=${fn.func}&cpanel_jsonapi_user=USER&… . Another method than GET or POST is answered 405 (Allow: GET, POST) with status 0.`,
     tags: [UAPI_TAG],
     security: [{ session: [] }],
     responses,

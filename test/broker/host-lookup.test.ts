@@ -102,6 +102,26 @@ describe('createHostLookup', () => {
     expect(inTime).toEqual([{ address: '192.0.2.3' }]);
   });
 
+  it('frees the turn and the name of a lookup that throws', () => {
+    const base = scriptedLookup();
+    let throws = true;
+    const lookup = createHostLookup({
+      lookup: (hostname, options, callback) => {
+        if (throws)
+          throw Object.assign(new Error('bad options'), { code: 'ERR_INVALID_ARG_VALUE' });
+        base.lookup(hostname, options, callback);
+      },
+      maxConcurrent: 1,
+      maxWaitMs: 10_000,
+    });
+    expect(ask(lookup, 'p.test')).toEqual([{ error: 'ERR_INVALID_ARG_VALUE' }]);
+    throws = false;
+    const again = ask(lookup, 'p.test');
+    expect(base.calls.map((call) => call.hostname)).toEqual(['p.test']);
+    base.calls[0]?.answer('192.0.2.7');
+    expect(again).toEqual([{ address: '192.0.2.7' }]);
+  });
+
   it('counts an answer once, however often the lookup calls back', () => {
     let callback: Parameters<LookupFunction>[2] | undefined;
     const started: string[] = [];

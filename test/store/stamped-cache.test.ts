@@ -92,7 +92,11 @@ describe('createStampedCache', () => {
 });
 
 describe('createStampedCache bounds', () => {
-  const counting = (options: { maxEntries?: number; maxBytes?: number }) => {
+  const counting = (options: {
+    maxEntries?: number;
+    maxBytes?: number;
+    weigh?: (value: string) => number;
+  }) => {
     let parses = 0;
     const cache = createStampedCache<string>({
       ...options,
@@ -131,6 +135,20 @@ describe('createStampedCache bounds', () => {
     t.read(small);
     t.read(small);
     expect(t.parses()).toBe(3);
+  });
+
+  it('counts what an entry weighs when the value kept is smaller than its file', async () => {
+    const dir = await makeStoreTempDir();
+    const paths = ['a', 'b', 'c', 'd'].map((name) => join(dir, name));
+    for (const path of paths) await writeFile(path, 'z'.repeat(1000));
+    // Files of 1,000 bytes whose values weigh 20: all four fit in 100.
+    const light = counting({ maxBytes: 100, weigh: () => 20 });
+    for (const path of [...paths, ...paths]) light.read(path);
+    expect(light.parses()).toBe(4);
+    // Weighed by their values' length, 1,000 each: none fits.
+    const heavy = counting({ maxBytes: 100, weigh: (value) => value.length });
+    for (const path of [...paths, ...paths]) heavy.read(path);
+    expect(heavy.parses()).toBe(8);
   });
 });
 
