@@ -4,15 +4,13 @@
 import { readFileSync } from 'node:fs';
 
 export interface ConnectionLimits {
-  /** The request's headers must have arrived by then. */
+  /**
+   * The request's headers must have arrived by then: also what closes a connection that sends
+   * nothing at all (HTTP 408), with no timer per socket.
+   */
   headersTimeoutMs: number;
   /** The whole request (headers and body) must have arrived by then. */
   requestTimeoutMs: number;
-  /**
-   * A connection with no traffic either way for this long is closed. Above the longest a call
-   * may wait for the broker (fetch_url: three 10 s attempts and at most 60 s of waits).
-   */
-  idleTimeoutMs: number;
   /** How often the headers and request deadlines are checked. */
   checkIntervalMs: number;
   /** Connections open at once; more are closed as they come. */
@@ -41,7 +39,6 @@ export function connectionLimits(overrides: Partial<ConnectionLimits> = {}): Con
   return {
     headersTimeoutMs: 30_000,
     requestTimeoutMs: 120_000,
-    idleTimeoutMs: 120_000,
     checkIntervalMs: 5_000,
     maxConnections: defaultMaxConnections(openFilesLimit()),
     ...overrides,

@@ -47,8 +47,6 @@ export async function startServer(
       () => resolve(s),
     );
     s.maxConnections = limits.maxConnections;
-    // A socket silent both ways for this long is closed (no 'timeout' listener: Node destroys it).
-    s.setTimeout(limits.idleTimeoutMs);
     s.once('error', reject);
   }).catch(async (error: unknown) => {
     await runtime.deps.broker.partner.close();
