@@ -22,7 +22,7 @@ describe('createacct', () => {
     });
   });
 
-  it.each([
+  it.each<[Record<string, string>, string]>([
     [{ domain: 'x.example.com' }, 'The “username” parameter is required.'],
     [{ username: 'dave' }, 'The “domain” parameter is required.'],
     [{ username: '', domain: 'x.example.com' }, 'The “username” parameter must not be empty.'],
@@ -75,9 +75,33 @@ describe('createacct', () => {
       { username: 'dave', domain: '1.2.3.4' },
       'The “domain” parameter must be a valid host name such as “example.com”.',
     ],
+    ...['nobody', 'all', 'admin', 'daemon', 'bin', 'sys', 'mail'].map(
+      (username): [Record<string, string>, string] => [
+        { username, domain: 'x.example.com' },
+        'The “username” parameter is a reserved name.',
+      ],
+    ),
+    [
+      { username: 'dave', domain: 'x-.example.com' },
+      'The “domain” parameter must be a valid host name such as “example.com”.',
+    ],
+    [
+      { username: 'dave', domain: 'x..example.com' },
+      'The “domain” parameter must be a valid host name such as “example.com”.',
+    ],
+    // 254 characters (four labels of 62 and ".com"): one more than a host name may have.
+    [
+      { username: 'dave', domain: `${Array(4).fill('a'.repeat(62)).join('.')}.com` },
+      'The “domain” parameter must be a valid host name such as “example.com”.',
+    ],
     [
       { username: 'carol', domain: 'other.example.com' },
       'The “username” parameter names an account that already exists (“carol”).',
+    ],
+    // A final dot is the same host name: still carol's.
+    [
+      { username: 'dave', domain: 'Carol.Example.com.' },
+      'The “domain” parameter names a domain that already belongs to another account (“carol.example.com”).',
     ],
     [
       { username: 'dave', domain: 'carol.example.com' },
@@ -199,11 +223,33 @@ describe('listaccts and removeacct', () => {
     }
   });
 
-  it('refuses to remove an account that does not exist', async () => {
+  it('refuses to remove an account that does not exist, writing nothing', async () => {
+    const before = await snapshot(server.dataDir);
     const body = await json(await server.whm('removeacct', { user: 'nobody1' }));
     expect(body.metadata).toMatchObject({
       result: 0,
       reason: 'You do not have a user named “nobody1”.',
     });
+    expect(await snapshot(server.dataDir)).toEqual(before);
+  });
+
+  it('ends the account’s sessions and its unused login URLs with it', async () => {
+    await server.whm('createacct', { username: 'erin', domain: 'erin.example.com' });
+    const session = async () =>
+      (await json(await server.whm('create_user_session', { user: 'erin', service: 'cpaneld' })))
+        .data as { url: string };
+    const used = await fetch((await session()).url, { redirect: 'manual' });
+    expect(used.status).toBe(302);
+    const cookie = String(used.headers.get('set-cookie')).split(';')[0] as string;
+    const home = () => fetch(`${server.url}/`, { headers: { cookie } });
+    expect((await home()).status).toBe(200);
+    const unused = (await session()).url;
+    const sessionFiles = () => readdir(join(server.dataDir, 'sessions'));
+    const filesBefore = (await sessionFiles()).length;
+    expect((await json(await server.whm('removeacct', { user: 'erin' }))).metadata.result).toBe(1);
+    expect((await home()).status).toBe(401);
+    expect((await fetch(unused, { redirect: 'manual' })).status).toBe(403);
+    // Its records are gone from the store, not only refused.
+    expect((await sessionFiles()).length).toBeLessThanOrEqual(filesBefore - 2);
   });
 });
