@@ -29,7 +29,11 @@ beforeAll(async () => {
 afterAll(async () => {
   // Secrecy: no answer and no log line of this whole file ever carried the token.
   expect(answers.length).toBeGreaterThan(40);
-  for (const text of [...answers, ...server.logs]) expect(text).not.toContain(TOKEN);
+  for (const text of [...answers, ...server.logs]) {
+    expect(text).not.toContain(TOKEN);
+    // The token every refused call of the rules table sent.
+    expect(text).not.toContain('tok-changed');
+  }
   await server.stop();
 });
 
@@ -216,11 +220,21 @@ describe('create_integration_link', () => {
       { label: '\u200b\u2060' },
       'The “label” parameter must contain a visible character.',
     ],
-    [
-      'label isolate',
-      { label: 'a\u2067b' },
+    ...[
+      '\u2029',
+      '\u202a',
+      '\u202b',
+      '\u202c',
+      '\u202d',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+    ].map((char): [string, Record<string, string>, string] => [
+      `label with U+${char.codePointAt(0)?.toString(16).toUpperCase()}`,
+      { label: `a${char}b` },
       'The “label” parameter must not contain bidirectional control characters or line separators (U+202A–U+202E, U+2066–U+2069, U+2028, U+2029).',
-    ],
+    ]),
     [
       'subscriber missing',
       { subscriber_unique_id: undefined },

@@ -475,6 +475,26 @@ describe('malformed list arguments: result 0 with a reason naming the argument',
       'The “api.chunk.select” parameter must be a whole number of at least 1.',
     ],
     [
+      'chunk verbose not 0 or 1',
+      { 'api.chunk.enable': '1', 'api.chunk.verbose': 'yes' },
+      'The “api.chunk.verbose” parameter must be 0 or 1.',
+    ],
+    [
+      'a column with a sub-argument',
+      { 'api.columns.enable': '1', 'api.columns.a.x': 'name' },
+      'The “api.columns.a.x” parameter is not a WHM list argument; the columns arguments are api.columns.enable, api.columns.ID (ID: a, b, c, …).',
+    ],
+    [
+      'the reserved id verbose',
+      { ...filter('name', undefined, 'a', 'verbose') },
+      'The “api.filter.verbose.field” parameter has the id “verbose”, which WHM reserves; use another (a, b, c, …).',
+    ],
+    [
+      'the reserved id filter',
+      sort('name', undefined, undefined, 'filter'),
+      'The “api.sort.filter.field” parameter has the id “filter”, which WHM reserves; use another (a, b, c, …).',
+    ],
+    [
       'unknown chunk argument',
       { 'api.chunk.enable': '1', 'api.chunk.page': '2' },
       'The “api.chunk.page” parameter is not a WHM list argument; the chunk arguments are api.chunk.enable, api.chunk.size, api.chunk.start, api.chunk.select, api.chunk.verbose.',
