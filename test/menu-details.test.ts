@@ -59,13 +59,10 @@ describe('link summaries (what menus read)', () => {
 
   it('hash an icon once per version of the link file, and hold none of its data', async () => {
     const store = await storeWithAccount();
+    const putIcon = (png: Buffer) =>
+      store.putLink('alice', 'app', { label: 'L', base64_png_image: png.toString('base64') }, 't');
     const image = makePng(16);
-    await store.putLink(
-      'alice',
-      'app',
-      { label: 'L', base64_png_image: image.toString('base64') },
-      't',
-    );
+    await putIcon(image);
     const decode = vi.mocked(png.normalisePngBase64);
     decode.mockClear();
     for (let i = 0; i < 5; i++) {
@@ -77,12 +74,7 @@ describe('link summaries (what menus read)', () => {
     expect(decode).toHaveBeenCalledTimes(1);
     // Another version of the file: hashed again.
     const other = makePng(24);
-    await store.putLink(
-      'alice',
-      'app',
-      { label: 'L', base64_png_image: other.toString('base64') },
-      't',
-    );
+    await putIcon(other);
     expect((await store.getLinkSummary('alice', 'app'))?.iconHash).toBe(iconHash(other));
     expect(decode).toHaveBeenCalledTimes(2);
     await store.putLink('alice', 'plain', { label: 'P' }, 't');
