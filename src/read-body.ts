@@ -2,6 +2,7 @@
 // refused before reading, and the bytes are counted as they arrive (a chunked body too) and
 // refused the moment they pass it. On Node they are read from the socket's stream directly:
 // measured, that costs what @hono/node-server's text() costs, and less than its arrayBuffer().
+// Also the raw query string, the other half of what the WHM and UAPI routes read.
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 
@@ -75,4 +76,11 @@ function readCounted(incoming: IncomingMessage, limit: number): Promise<Buffer> 
     incoming.on('error', onError);
     incoming.on('close', onClose);
   });
+}
+
+/** The request's raw query string (without `?`), as the WHM and UAPI arguments read it. */
+export function queryString(c: Context): string {
+  const url = c.req.url;
+  const start = url.indexOf('?');
+  return start < 0 ? '' : url.slice(start + 1);
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { cpsessPrefix } from '../cpsess.ts';
 import { ValidationError } from '../errors.ts';
-import { BodyTooLargeError, readBodyBytes } from '../read-body.ts';
+import { BodyTooLargeError, queryString, readBodyBytes } from '../read-body.ts';
 import { foreignOrigin, startedElsewhere } from '../request-origin.ts';
 import { runUapi } from '../uapi/registry.ts';
 import { uapiFailure } from '../uapi/result.ts';
@@ -39,13 +39,7 @@ export function createExecuteRoutes(deps: PageDeps): Hono<PageEnv> {
     try {
       const body =
         c.req.method === 'POST' ? bodyText(await readBodyBytes(c, deps.maxBodyBytes)) : undefined;
-      const url = c.req.url;
-      const queryStart = url.indexOf('?');
-      args = parseWhmArgs(
-        queryStart < 0 ? '' : url.slice(queryStart + 1),
-        c.req.header('content-type'),
-        body,
-      );
+      args = parseWhmArgs(queryString(c), c.req.header('content-type'), body);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         return c.json(uapiFailure('The request body is too large.'), 413, {

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { clientAddress } from '../client-address.ts';
 import { ValidationError } from '../errors.ts';
-import { BodyTooLargeError, readBodyBytes } from '../read-body.ts';
+import { BodyTooLargeError, queryString, readBodyBytes } from '../read-body.ts';
 import { foreignOrigin, startedElsewhere } from '../request-origin.ts';
 import { bodyText, parseWhmArgs, readableWhmArgs } from './args.ts';
 import { createAuthenticator, type RootCredentials } from './auth.ts';
@@ -56,9 +56,7 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
       return c.json(failure(command, 'WHM API 1 is called with GET or POST.'), 405);
     }
     let envelope: WhmAnswer;
-    const url = c.req.url;
-    const queryStart = url.indexOf('?');
-    const query = queryStart < 0 ? '' : url.slice(queryStart + 1);
+    const query = queryString(c);
     let body: string | undefined;
     try {
       body =
