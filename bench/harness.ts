@@ -45,14 +45,23 @@ export interface Timing {
 
 /**
  * Round timing for the API benchmarks: 10 rounds of 1 s, or 4 short ones with BENCH_QUICK=1;
- * BENCH_ROUNDS=N asks for N rounds (more rounds narrow the median when the machine is noisy).
+ * BENCH_ROUNDS=N asks for N rounds (more rounds narrow the median when the machine is noisy)
+ * and BENCH_ROUND_MS=M for rounds of M ms (shorter rounds sit closer in time, so a pair shares
+ * more of the machine's state: 40 rounds of 300 ms pair better than 10 of 1 s).
  */
-export function benchTiming(quick: boolean): Timing {
+export function benchTiming(quick: boolean, env: NodeJS.ProcessEnv = process.env): Timing {
   const timing = quick
     ? { roundMs: 400, rounds: 4, warmupMs: 200 }
     : { roundMs: 1000, rounds: 10, warmupMs: 1000 };
-  const rounds = Number(process.env.BENCH_ROUNDS);
-  return Number.isInteger(rounds) && rounds > 0 ? { ...timing, rounds } : timing;
+  const positive = (value: string | undefined) => {
+    const n = Number(value);
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  };
+  return {
+    ...timing,
+    rounds: positive(env.BENCH_ROUNDS) ?? timing.rounds,
+    roundMs: positive(env.BENCH_ROUND_MS) ?? timing.roundMs,
+  };
 }
 
 export interface Comparison {
