@@ -402,6 +402,28 @@ describe('checkPartner against hand-written partners', () => {
     }
   });
 
+  it('fails a partner that puts the posted token in its redirect_url, and masks it', async () => {
+    const raw = await startRaw((req, res, body) => {
+      const posted = new URLSearchParams(body).get('token') ?? '';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const query = new URLSearchParams({ user: 'bob', token: posted });
+      res.end(JSON.stringify({ redirect_url: `http://${req.headers.host}/sso?${query}` }));
+    });
+    try {
+      const report = await check(raw.url);
+      const redirect = report.checks.find((c) => c.id === 'redirect-url');
+      expect(redirect).toMatchObject({ verdict: 'fail' });
+      expect(redirect?.summary).toContain('carries the token');
+      expect(redirect?.hint).toContain('Never put the posted token in redirect_url');
+      // The partner echoes a wrong token as readily: it issued a sign-in URL for it.
+      expect(verdicts(report)['wrong-token']).toBe('fail');
+      expect(report.ok).toBe(false);
+      expect(JSON.stringify(report)).not.toContain(TOKEN.slice(0, 12));
+    } finally {
+      await raw.close();
+    }
+  });
+
   it('does not call an empty redirect_url for a wrong token a sign-in URL', async () => {
     const raw = await startRaw((_req, res, body) => {
       const right = new URLSearchParams(body).get('token') === TOKEN;

@@ -419,11 +419,11 @@ function attemptWith(run: LaunchRun, token: string | undefined): Promise<UsableA
   const form = buildForm(run.plan.link, input, token, attempt);
   return deps.partner
     .post(target, form, input.signal)
-    .then((response) => usableAnswer(response, trace));
+    .then((response) => usableAnswer(response, token, trace));
 }
 
 /** Records the partner's answer in the trace; throws unless it keeps the launch going. */
-function usableAnswer(response: PartnerResponse, trace: Trace): UsableAnswer {
+function usableAnswer(response: PartnerResponse, token: string, trace: Trace): UsableAnswer {
   trace.latencyMs += response.latencyMs;
   if (response.kind === 'answer') {
     trace.partnerStatus = response.status;
@@ -433,7 +433,7 @@ function usableAnswer(response: PartnerResponse, trace: Trace): UsableAnswer {
     trace.transportError = response.code;
   }
 
-  const answer = readAnswer(response);
+  const answer = readAnswer(response, token);
   if (answer.partnerAttempt !== undefined) trace.partnerAttempt = answer.partnerAttempt;
   switch (answer.kind) {
     case 'transient':

@@ -22,7 +22,7 @@ import {
   MAX_BODY_BYTES,
   type PartnerResponse,
 } from './partner-client.ts';
-import { checkHttpUrl } from './redirect-url.ts';
+import { checkHttpUrl, PARTNER_LOCATION } from './redirect-url.ts';
 
 const SLOW_MS = 2_000;
 
@@ -199,10 +199,20 @@ export function checkRedirectUrl(
       hint: 'Send the user to an https URL: the one-time code must not travel in clear text.',
     };
   }
+  const echoed = exchanges.find((e) => failedWith(e, 'token-in-redirect-url'));
+  if (echoed) {
+    const raw = echoed.view?.object?.redirect_url;
+    return {
+      id,
+      verdict: 'fail',
+      summary: `carries the token: ${maskUrl(mask(String(raw)))}`,
+      hint: 'Never put the posted token in redirect_url: the browser, its history and every log of that URL would hold it. The broker treats such an answer as failed. Sign the user in with a one-time code of your own.',
+    };
+  }
   const unsafe = exchanges.find((e) => failedWith(e, 'unsafe-redirect-url'));
   if (unsafe) {
     const raw = unsafe.view?.object?.redirect_url;
-    const problem = checkHttpUrl(raw) ?? 'is unsafe';
+    const problem = checkHttpUrl(raw, PARTNER_LOCATION) ?? 'is unsafe';
     return {
       id,
       verdict: 'fail',
@@ -381,10 +391,11 @@ export function checkWrongToken(run: Run | undefined): CheckResult {
     'Compare the posted token with the subscriber’s current one (constant-time) and answer 401 {"error": …} when it differs.';
   if (!run) return { id, verdict: 'skip', summary: 'not run: the endpoint did not answer' };
   const { exchanges, outcome } = run;
-  // An unsafe redirect_url still counts as issued (a code was minted); an empty one does not.
+  // A refused redirect_url still counts as issued (a code was minted); an empty one does not.
   const issued = exchanges.find(
     (e) =>
       e.answer.kind === 'destination' ||
+      failedWith(e, 'token-in-redirect-url') ||
       (failedWith(e, 'unsafe-redirect-url') && e.view?.object?.redirect_url !== ''),
   );
   if (outcome.kind === 'partner' || issued) {

@@ -51,7 +51,8 @@ export async function runLaunch(
     async post(url, form, signal) {
       const response = await partner.post(url, form, signal);
       const view = response.kind === 'answer' ? viewBody(response.body, mask) : undefined;
-      exchanges.push({ form, response, answer: readAnswer(response), ...(view ? { view } : {}) });
+      const answer = readAnswer(response, form.token ?? '');
+      exchanges.push({ form, response, answer, ...(view ? { view } : {}) });
       return response;
     },
     close: async () => {},

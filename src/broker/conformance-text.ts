@@ -3,6 +3,7 @@
 
 import { attemptOf, type Exchange, retryValue, waitMsOf } from './conformance-launch.ts';
 import type { PartnerResponse } from './partner-client.ts';
+import { encodedSecret } from './secret-forms.ts';
 
 /** "s3…(12 chars)": enough to recognise a token, useless to replay it. */
 export function maskToken(token: string): string {
@@ -24,26 +25,6 @@ export function maskUrl(value: string): string {
     .join('/');
   const query = [...url.searchParams.keys()].map((key) => `${key}=…`).join('&');
   return `${url.origin}${path}${query ? `?${query}` : ''}`;
-}
-
-const REGEXP_SPECIAL = /[.*+?^${}()|[\]\\]/g;
-
-/**
- * The secret as any form or URL encoder may write it: each character as itself or %-encoded
- * (hex in either case; PHP's urlencode escapes `*` and `~`, encodeURIComponent does not), a space
- * also as `+`. Case-insensitive, so it may mask a little more than the secret, never less.
- */
-function encodedSecret(secret: string): RegExp {
-  let source = '';
-  for (const char of secret) {
-    const escaped = [...Buffer.from(char, 'utf8')]
-      .map((byte) => `%${byte.toString(16).padStart(2, '0')}`)
-      .join('');
-    const alternatives = [char.replace(REGEXP_SPECIAL, '\\$&'), escaped];
-    if (char === ' ') alternatives.push('\\+');
-    source += `(?:${alternatives.join('|')})`;
-  }
-  return new RegExp(source, 'gi');
 }
 
 /**

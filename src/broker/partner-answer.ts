@@ -2,7 +2,8 @@
 // read, so a partner can never change where the fallback goes.
 
 import type { PartnerResponse } from './partner-client.ts';
-import { toSafeLocation } from './redirect-url.ts';
+import { PARTNER_LOCATION, toSafeLocation } from './redirect-url.ts';
+import { carriesSecret } from './secret-forms.ts';
 
 /** The longest wait a partner may ask for, in seconds. */
 export const MAX_WAIT_SECONDS = 60;
@@ -17,7 +18,11 @@ export type PartnerAnswer = (
 
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 
-export function readAnswer(response: PartnerResponse): PartnerAnswer {
+/**
+ * What the broker makes of one answer. `token` is the one posted: a redirect_url that carries it
+ * would hand the secret to the browser, its history and whatever logs the URL.
+ */
+export function readAnswer(response: PartnerResponse, token: string): PartnerAnswer {
   if (response.kind === 'transport-error') {
     return response.code === 'refused' || response.code === 'reset'
       ? { kind: 'transient', detail: response.code }
@@ -45,10 +50,12 @@ export function readAnswer(response: PartnerResponse): PartnerAnswer {
 
   if (typeof answer.redirect_url === 'string') {
     // No length rule of its own (SPEC §5.3): the body cap bounds it.
-    const location = toSafeLocation(answer.redirect_url, Number.POSITIVE_INFINITY);
-    return location
-      ? { kind: 'destination', location, ...extra }
-      : { kind: 'failed', detail: 'unsafe-redirect-url', ...extra };
+    const location = toSafeLocation(answer.redirect_url, PARTNER_LOCATION);
+    if (!location) return { kind: 'failed', detail: 'unsafe-redirect-url', ...extra };
+    if (carriesSecret(answer.redirect_url, token)) {
+      return { kind: 'failed', detail: 'token-in-redirect-url', ...extra };
+    }
+    return { kind: 'destination', location, ...extra };
   }
   if (Object.hasOwn(answer, 'retry')) {
     return { kind: 'retry', waitMs: waitSeconds(answer.retry) * 1000, ...extra };

@@ -1,6 +1,8 @@
 // The one rule for URLs the broker sends a browser to or posts a token to: an absolute
 // http(s) URL a browser and a Location header cannot misread. Link validation reuses it.
 
+import { CONTROL } from '../rules.ts';
+
 export const MAX_URL_LENGTH = 2048;
 
 // C0 controls (tab, CR, LF included), space, DEL, C1 controls, backslash (browsers read it as
@@ -11,45 +13,79 @@ export const FORBIDDEN_CHARACTERS =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   /[\u0000-\u0020\u007f-\u00a0\\\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 
+/** How a URL is read: a stored one (an admin's input) or a partner's redirect_url. */
+export interface UrlRule {
+  maxLength: number;
+  /**
+   * Whitespace and backslashes after the host are let through for serialising to percent-encode
+   * (`?name=John Smith` → `?name=John%20Smith`) rather than refused; before it they stay refused.
+   */
+  encodeAfterHost: boolean;
+}
+
+/** Link URLs (SPEC §3.1): at most 2048 characters, nothing a reader could misread anywhere. */
+export const STORED_URL: UrlRule = { maxLength: MAX_URL_LENGTH, encodeAfterHost: false };
+
+/**
+ * A partner's redirect_url (SPEC §5.3): an absolute http(s) URL without control characters, of
+ * no length of its own (the partner's body cap bounds it).
+ */
+export const PARTNER_LOCATION: UrlRule = {
+  maxLength: Number.POSITIVE_INFINITY,
+  encodeAfterHost: true,
+};
+
 // Scheme and exactly "//" spelled out: WHATWG parsing would otherwise accept "http:evil.example",
 // and read "http:///evil.example" or "http:////@evil.example" with the host after any number of
 // slashes (so that the authority checked here would not be the one a browser uses).
 const HTTP_PREFIX = /^https?:\/\/(?!\/)/i;
 
+/** Where the authority ends: the first "/", "?" or "#" after the "//" (else the end). */
+function authorityEnd(value: string): number {
+  for (let i = value.indexOf('//') + 2; i < value.length; i++) {
+    const c = value[i];
+    if (c === '/' || c === '?' || c === '#') return i;
+  }
+  return value.length;
+}
+
 /** Whether an "@" appears in the authority: after the "//", before any "/", "?" or "#". */
 function hasAtInAuthority(value: string): boolean {
-  const start = value.indexOf('//') + 2;
-  const at = value.indexOf('@', start);
-  if (at < 0) return false;
-  for (let i = start; i < at; i++) {
-    const c = value[i];
-    if (c === '/' || c === '?' || c === '#') return false;
-  }
-  return true;
+  const at = value.indexOf('@', value.indexOf('//') + 2);
+  return at >= 0 && at < authorityEnd(value);
+}
+
+/**
+ * Whether `value` holds a character the rule refuses: control characters anywhere; whitespace
+ * and backslashes too, anywhere or (encodeAfterHost) up to the end of the authority, where a
+ * browser would read a backslash as "/" and so another host. Without a "//" there is no host.
+ */
+function hasForbiddenCharacter(value: string, rule: UrlRule): boolean {
+  if (!rule.encodeAfterHost || !HTTP_PREFIX.test(value)) return FORBIDDEN_CHARACTERS.test(value);
+  const end = authorityEnd(value);
+  return FORBIDDEN_CHARACTERS.test(value.slice(0, end)) || CONTROL.test(value.slice(end));
 }
 
 /**
  * Checks `value` against the URL rule; returns a fragment that completes
  * "The “x” parameter …" (e.g. "must not contain credentials"), or undefined when it is fine.
  */
-export function checkHttpUrl(value: unknown): string | undefined {
-  const checked = parseHttpUrl(value);
+export function checkHttpUrl(value: unknown, rule: UrlRule = STORED_URL): string | undefined {
+  const checked = parseHttpUrl(value, rule);
   return typeof checked === 'string' ? checked : undefined;
 }
 
-/**
- * The parsed URL when `value` follows the rule, else the reason (see checkHttpUrl). Stored URLs
- * are at most MAX_URL_LENGTH characters; a partner's redirect_url has no length rule of its own
- * (SPEC §5.3), the partner's body cap bounds it.
- */
-function parseHttpUrl(value: unknown, maxLength = MAX_URL_LENGTH): URL | string {
+/** The parsed URL when `value` follows the rule, else the reason (see checkHttpUrl). */
+function parseHttpUrl(value: unknown, rule: UrlRule): URL | string {
   if (typeof value !== 'string') return 'must be a string';
   // Characters as a person counts them (code points), like every other length rule.
-  if (value.length > maxLength && [...value].length > maxLength) {
-    return `may be at most ${maxLength} characters long`;
+  if (value.length > rule.maxLength && [...value].length > rule.maxLength) {
+    return `may be at most ${rule.maxLength} characters long`;
   }
-  if (FORBIDDEN_CHARACTERS.test(value)) {
-    return 'must not contain control characters, whitespace or backslashes';
+  if (hasForbiddenCharacter(value, rule)) {
+    return rule.encodeAfterHost
+      ? 'must not contain control characters, nor whitespace or backslashes before its path'
+      : 'must not contain control characters, whitespace or backslashes';
   }
   if (!HTTP_PREFIX.test(value)) return 'must be an absolute “http:” or “https:” URL';
   let parsed: URL;
@@ -73,15 +109,15 @@ function parseHttpUrl(value: unknown, maxLength = MAX_URL_LENGTH): URL | string 
 
 /** True when `value` is a URL the broker may send a browser to (see checkHttpUrl). */
 export function isSafeRedirectUrl(value: unknown): value is string {
-  return typeof parseHttpUrl(value) !== 'string';
+  return typeof parseHttpUrl(value, STORED_URL) !== 'string';
 }
 
 /**
  * The serialised form of a safe URL, or undefined. Serialising percent-encodes non-ASCII
- * characters, which a Location header cannot carry. `maxLength` is the stored URLs' unless given.
+ * characters (and, after the host, whitespace), which a Location header cannot carry.
  */
-export function toSafeLocation(value: unknown, maxLength = MAX_URL_LENGTH): string | undefined {
-  const parsed = parseHttpUrl(value, maxLength);
+export function toSafeLocation(value: unknown, rule: UrlRule = STORED_URL): string | undefined {
+  const parsed = parseHttpUrl(value, rule);
   return typeof parsed === 'string' ? undefined : parsed.href;
 }
 

@@ -265,6 +265,25 @@ describe('launchApp over real sockets', () => {
     expect(t.partner.requests).toHaveLength(1);
   });
 
+  it.each([
+    ['as posted', (token: string) => token],
+    ['form-encoded', (token: string) => new URLSearchParams({ token }).toString().slice(6)],
+  ])('falls back when the redirect_url carries the token %s', async (_how, encode) => {
+    const t = await setup((_req, res, received) => {
+      const posted = received.form.get('token') ?? '';
+      sendJson(res, 200, { redirect_url: `${ssoUrl(res, 'x')}&token=${encode(posted)}` });
+    });
+    const outcome = await t.launch();
+    expect(outcome).toMatchObject({
+      kind: 'fallback',
+      location: FALLBACK_URL,
+      detail: 'token-in-redirect-url',
+    });
+    expect(JSON.stringify(outcome)).not.toContain(TOKEN);
+    expect(t.partner.requests).toHaveLength(1);
+    expect(t.logger.lines.join('\n')).not.toContain(TOKEN);
+  });
+
   it('does not let the partner change the fallback url', async () => {
     const t = await setup((_req, res) => sendJson(res, 200, { url: 'http://evil.example/' }));
     expect(await t.launch()).toMatchObject({ kind: 'fallback', location: FALLBACK_URL });
@@ -337,7 +356,7 @@ describe('launchApp over real sockets', () => {
     const t = await setup([
       (_req, res) => sendJson(res, 200, { retry: 1 }),
       (_req, res) => sendJson(res, 503, `token ${TOKEN} rejected`),
-      (_req, res) => sendJson(res, 200, { redirect_url: `${ssoUrl(res, 'x')}&t=${TOKEN}` }),
+      (_req, res) => sendJson(res, 200, { redirect_url: `${ssoUrl(res, 'x')}&t=one_time` }),
     ]);
     expect(await t.launch()).toMatchObject({ kind: 'partner', attempt: 3 });
     await t.launch({ app: 'missing' });

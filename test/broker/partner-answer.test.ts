@@ -39,6 +39,10 @@ describe('waitSeconds', () => {
 });
 
 describe('readAnswer', () => {
+  /** The token the answers below were posted with. */
+  const POSTED = 'posted-token-7Hq2+x/Z9 w~*';
+  const read = (response: PartnerResponse) => readAnswer(response, POSTED);
+
   const redirect = 'https://partner.example/sso/abc';
 
   it('reads a huge retry in the raw JSON as the 60 s cap', () => {
@@ -48,7 +52,7 @@ describe('readAnswer', () => {
       body: '{"retry": 1e400, "attempt": 1}',
       latencyMs: 1,
     };
-    expect(readAnswer(raw)).toEqual({
+    expect(read(raw)).toEqual({
       kind: 'retry',
       waitMs: 60_000,
       partnerAttempt: '1',
@@ -56,7 +60,7 @@ describe('readAnswer', () => {
   });
 
   it('takes a safe redirect_url as the destination', () => {
-    expect(readAnswer(answer(200, { redirect_url: redirect }))).toEqual({
+    expect(read(answer(200, { redirect_url: redirect }))).toEqual({
       kind: 'destination',
       location: redirect,
     });
@@ -64,22 +68,22 @@ describe('readAnswer', () => {
 
   it('takes a redirect_url longer than the 2048 characters of a stored URL (a JWT in it)', () => {
     const long = `https://billing.example/sso?jwt=eyJhbGciOiJIUzI1NiJ9.${'A'.repeat(20_000)}.sig`;
-    expect(readAnswer(answer(200, { redirect_url: long }))).toEqual({
+    expect(read(answer(200, { redirect_url: long }))).toEqual({
       kind: 'destination',
       location: long,
     });
   });
 
   it('lets redirect_url win over retry, even when the redirect is unsafe', () => {
-    expect(readAnswer(answer(200, { redirect_url: redirect, retry: 5 })).kind).toBe('destination');
-    expect(readAnswer(answer(200, { redirect_url: 'javascript:x', retry: 5 }))).toEqual({
+    expect(read(answer(200, { redirect_url: redirect, retry: 5 })).kind).toBe('destination');
+    expect(read(answer(200, { redirect_url: 'javascript:x', retry: 5 }))).toEqual({
       kind: 'failed',
       detail: 'unsafe-redirect-url',
     });
   });
 
   it('reads retry and the informational attempt', () => {
-    expect(readAnswer(answer(200, { retry: '2', attempt: 1 }))).toEqual({
+    expect(read(answer(200, { retry: '2', attempt: 1 }))).toEqual({
       kind: 'retry',
       waitMs: 2000,
       partnerAttempt: '1',
@@ -99,7 +103,7 @@ describe('readAnswer', () => {
     [null],
     [[1]],
   ])('drops an attempt that is no number of 0–999: %j', (attempt) => {
-    expect(readAnswer(answer(200, { retry: 1, attempt }))).toEqual({ kind: 'retry', waitMs: 1000 });
+    expect(read(answer(200, { retry: 1, attempt }))).toEqual({ kind: 'retry', waitMs: 1000 });
   });
 
   it('keeps an attempt number as digits, as a number or a string', () => {
@@ -109,14 +113,12 @@ describe('readAnswer', () => {
       ['007', '7'],
       ['3', '3'],
     ] as const) {
-      expect(readAnswer(answer(200, { retry: 1, attempt })).partnerAttempt).toBe(shown);
+      expect(read(answer(200, { retry: 1, attempt })).partnerAttempt).toBe(shown);
     }
   });
 
   it('parses JSON whatever the content type and tolerates a BOM', () => {
-    expect(readAnswer(answer(200, `\uFEFF{"redirect_url":"${redirect}"}`)).kind).toBe(
-      'destination',
-    );
+    expect(read(answer(200, `\uFEFF{"redirect_url":"${redirect}"}`)).kind).toBe('destination');
   });
 
   it.each([
@@ -131,11 +133,11 @@ describe('readAnswer', () => {
     [answer(307, { redirect_url: redirect }), 'http-307'],
     [answer(401, {}), 'http-401'],
   ])('fails %j as %s', (response, detail) => {
-    expect(readAnswer(response)).toMatchObject({ kind: 'failed', detail });
+    expect(read(response)).toMatchObject({ kind: 'failed', detail });
   });
 
   it.each([502, 503, 504])('treats HTTP %d as transient', (status) => {
-    expect(readAnswer(answer(status, ''))).toEqual({ kind: 'transient', detail: `http-${status}` });
+    expect(read(answer(status, ''))).toEqual({ kind: 'transient', detail: `http-${status}` });
   });
 
   it.each([
@@ -146,6 +148,64 @@ describe('readAnswer', () => {
     ['other', 'failed'],
   ] as const)('treats a %s transport error as %s', (code, kind) => {
     const response: PartnerResponse = { kind: 'transport-error', code, message: '', latencyMs: 1 };
-    expect(readAnswer(response)).toEqual({ kind, detail: code });
+    expect(read(response)).toEqual({ kind, detail: code });
+  });
+
+  it.each([
+    ['as posted', (t: string) => t],
+    ['percent-encoded', encodeURIComponent],
+    ['form-encoded', (t: string) => new URLSearchParams({ t }).toString().slice(2)],
+    [
+      'in lowercase hex, PHP style',
+      (t: string) =>
+        encodeURIComponent(t)
+          .replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase())
+          .replaceAll('~', '%7e')
+          .replaceAll('*', '%2a'),
+    ],
+  ])('fails a redirect_url carrying the posted token %s', (_how, encode) => {
+    const url = `https://partner.example/sso?user=alice&token=${encode(POSTED)}&n=1`;
+    expect(read(answer(200, { redirect_url: url, attempt: 1 }))).toEqual({
+      kind: 'failed',
+      detail: 'token-in-redirect-url',
+      partnerAttempt: '1',
+    });
+  });
+
+  it('does not look for a token shorter than 8 characters (it turns up in URLs by chance)', () => {
+    const url = 'https://test.example/sso/test';
+    expect(readAnswer(answer(200, { redirect_url: url }), 'test')).toEqual({
+      kind: 'destination',
+      location: url,
+    });
+    expect(readAnswer(answer(200, { redirect_url: url }), 'test.exa').kind).toBe('failed');
+  });
+
+  it.each([
+    [
+      'https://partner.example/sso?name=John Smith',
+      'https://partner.example/sso?name=John%20Smith',
+    ],
+    ['https://partner.example/sso?x=a\u00a0b', 'https://partner.example/sso?x=a%C2%A0b'],
+    ['https://partner.example/a b/c#x y', 'https://partner.example/a%20b/c#x%20y'],
+    ['https://partner.example/sso?q=a\\b', 'https://partner.example/sso?q=a\\b'],
+    ['https://partner.example/p\\q', 'https://partner.example/p/q'],
+  ])('takes %j after the host, percent-encoded (SPEC §5.3)', (raw, location) => {
+    expect(read(answer(200, { redirect_url: raw }))).toEqual({ kind: 'destination', location });
+  });
+
+  it.each([
+    'https://partner.example\\@evil.example/',
+    'https://partner.example\\evil.example/',
+    'https://partner .example/',
+    'https://partner.example\u00a0/',
+    'https://partner.example/sso?a=\u0085',
+    'https://partner.example/sso?a=\u001b[31m',
+    'https://partner.example/sso#\u007f',
+  ])('fails %j: whitespace or a backslash before the path, a control character anywhere', (url) => {
+    expect(read(answer(200, { redirect_url: url }))).toEqual({
+      kind: 'failed',
+      detail: 'unsafe-redirect-url',
+    });
   });
 });
