@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Transform } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { Agent, type Dispatcher, errors } from 'undici';
 import {
   createDeadlineQueue,
@@ -170,6 +170,8 @@ class Attempt implements Dispatcher.DispatchHandler, DeadlineEntry {
   private tooLarge = false;
   private chunks: Buffer[] = [];
   private size = 0;
+  /** The answer's content coding, when it has one; its decoder starts with the first bytes. */
+  private decoding: DecoderFactory | undefined;
   private decoder: Transform | undefined;
   private readonly onCallerAbort: (() => void) | undefined;
 
@@ -210,31 +212,38 @@ class Attempt implements Dispatcher.DispatchHandler, DeadlineEntry {
     this.answered = true;
     this.status = statusCode;
     try {
-      this.decoder = createDecoder(headers['content-encoding']);
+      this.decoding = decoderFor(headers['content-encoding']);
     } catch (error) {
       this.fail(error);
       controller.abort(error as Error);
-      return;
     }
-    // Counting decoded bytes as they come keeps a compression bomb from expanding in memory.
-    this.decoder?.on('data', (chunk: Buffer) => this.collect(chunk));
-    this.decoder?.on('error', (error: Error) => {
-      this.fail(error);
-      controller.abort(error);
-    });
-    this.decoder?.on('end', () => this.finish());
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.settled) return;
-    if (this.decoder) this.decoder.write(chunk);
+    if (this.decoding) this.startDecoder(controller, chunk).write(chunk);
     else this.collect(chunk);
   }
 
-  onResponseEnd(): void {
+  onResponseEnd(controller: Dispatcher.DispatchController): void {
     if (this.settled) return;
-    if (this.decoder) this.decoder.end();
+    if (this.decoding) this.startDecoder(controller, EMPTY).end();
     else this.finish();
+  }
+
+  /** The decoder, made for the answer's first bytes on the first call. */
+  private startDecoder(controller: Dispatcher.DispatchController, first: Buffer): Transform {
+    if (this.decoder) return this.decoder;
+    const decoder = (this.decoding as DecoderFactory)(first);
+    this.decoder = decoder;
+    // Counting decoded bytes as they come keeps a compression bomb from expanding in memory.
+    decoder.on('data', (chunk: Buffer) => this.collect(chunk));
+    decoder.on('error', (error: Error) => {
+      this.fail(error);
+      controller.abort(error);
+    });
+    decoder.on('end', () => this.finish());
+    return decoder;
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -295,7 +304,29 @@ class Attempt implements Dispatcher.DispatchHandler, DeadlineEntry {
   }
 }
 
-function createDecoder(contentEncoding: string | string[] | undefined): Transform | undefined {
+const EMPTY = Buffer.alloc(0);
+
+/** Makes the decoder of an answer's body from its first bytes (deflate comes in two forms). */
+type DecoderFactory = (first: Buffer) => Transform;
+
+/**
+ * Whether two bytes open a zlib stream (RFC 1950): compression method 8, a window of at most
+ * 32 KiB, and the header's check bits.
+ */
+function isZlibHeader(first: Buffer): boolean {
+  const cmf = first[0] ?? 0;
+  if ((cmf & 0x0f) !== 8 || cmf >> 4 > 7) return false;
+  return first.length < 2 || ((cmf << 8) | (first[1] ?? 0)) % 31 === 0;
+}
+
+/**
+ * `deflate` as browsers and curl read it: zlib-wrapped, as HTTP defines it, or the raw deflate
+ * data many servers send instead (PHP's gzdeflate, IIS), told apart by the first bytes.
+ */
+const inflater: DecoderFactory = (first) =>
+  first.length === 0 || isZlibHeader(first) ? createInflate() : createInflateRaw();
+
+function decoderFor(contentEncoding: string | string[] | undefined): DecoderFactory | undefined {
   // The usual answer: no coding at all, decided without building the list below.
   if (contentEncoding === undefined) return undefined;
   const codings = [contentEncoding]
@@ -309,11 +340,11 @@ function createDecoder(contentEncoding: string | string[] | undefined): Transfor
   switch (codings[0]) {
     case 'gzip':
     case 'x-gzip':
-      return createGunzip();
+      return () => createGunzip();
     case 'deflate':
-      return createInflate();
+      return inflater;
     case 'br':
-      return createBrotliDecompress();
+      return () => createBrotliDecompress();
     default:
       throw new UnsupportedEncoding('unsupported content-encoding');
   }

@@ -2,7 +2,7 @@
 // against small node:http partners written here, with fake sleep and clock.
 
 import type { ServerResponse } from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LaunchInput, launchApp } from '../../src/broker/autologin.ts';
 import { createPartnerClient, type PartnerClientOptions } from '../../src/broker/partner-client.ts';
@@ -237,6 +237,29 @@ describe('launchApp over real sockets', () => {
       res.end(bomb);
     });
     expect(await t.launch()).toMatchObject({ kind: 'fallback', detail: 'too-large' });
+  });
+
+  it.each([
+    ['zlib-wrapped, as HTTP defines it', deflateSync],
+    ['raw, as PHP’s gzdeflate sends it', deflateRawSync],
+    ['zlib-wrapped, at the strongest level', (b: Buffer) => deflateSync(b, { level: 9 })],
+    ['raw, stored uncompressed', (b: Buffer) => deflateRawSync(b, { level: 0 })],
+  ])('reads a deflate answer %s', async (_form, deflate) => {
+    const t = await setup((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'deflate' });
+      res.end(deflate(Buffer.from(JSON.stringify({ redirect_url: ssoUrl(res, 'deflated') }))));
+    });
+    expect(await t.launch()).toMatchObject({ kind: 'partner' });
+  });
+
+  it('fails a deflate answer that is neither form, and an empty one', async () => {
+    for (const body of [Buffer.from('not deflate at all'), Buffer.alloc(0)]) {
+      const t = await setup((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'deflate' });
+        res.end(body);
+      });
+      expect(await t.launch()).toMatchObject({ kind: 'fallback', location: FALLBACK_URL });
+    }
   });
 
   it('reads a gzip-compressed answer', async () => {
