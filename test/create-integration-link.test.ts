@@ -135,20 +135,30 @@ describe('create_integration_link', () => {
     expect(Buffer.from(userconfig.base64_png_image, 'base64').equals(png)).toBe(true);
   });
 
-  it('reads "+" turned into spaces by an unencoded query string back as "+"', async () => {
-    const png = Array.from({ length: 64 }, (_, i) => makePng(8 + i)).find((p) =>
-      p.toString('base64').includes('+'),
+  /** A test PNG whose Base64 has a count of "+" that `wanted` accepts. */
+  const pngWithPluses = (wanted: (count: number) => boolean) =>
+    Array.from({ length: 96 }, (_, i) => makePng(8 + i, [255, 255, 255, 0])).find((png) =>
+      wanted(png.toString('base64').split('+').length - 1),
     ) as Buffer;
-    const base64 = png.toString('base64');
-    expect(base64).toContain('+');
-    expect(
-      (await call({ ...LINK, base64_png_image: base64.replaceAll('+', ' ') })).metadata.result,
-    ).toBe(1);
-    const userconfig = JSON.parse(
-      await readFile(join(linksDir(), 'WHMCS_billing.userconfig'), 'utf8'),
-    );
-    expect(userconfig.base64_png_image).toBe(base64);
-  });
+
+  it.each([
+    ['a count of "+" that leaves no whole Base64 without them', (n: number) => n % 4 !== 0],
+    // Four "+" read as spaces to drop still leave whole Base64, of a PNG 3 bytes short.
+    ['a count of "+" whose removal still decodes', (n: number) => n > 0 && n % 4 === 0],
+  ])(
+    'reads "+" turned into spaces by an unencoded query string back as "+" (%s)',
+    async (_why, wanted) => {
+      const base64 = pngWithPluses(wanted).toString('base64');
+      expect(wanted(base64.split('+').length - 1)).toBe(true);
+      expect(
+        (await call({ ...LINK, base64_png_image: base64.replaceAll('+', ' ') })).metadata.result,
+      ).toBe(1);
+      const userconfig = JSON.parse(
+        await readFile(join(linksDir(), 'WHMCS_billing.userconfig'), 'utf8'),
+      );
+      expect(userconfig.base64_png_image).toBe(base64);
+    },
+  );
 
   const long = (n: number) => 'x'.repeat(n);
   const bigPng = Buffer.concat([makePng(4), Buffer.alloc(512 * 1024)]).toString('base64');

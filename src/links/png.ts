@@ -10,6 +10,20 @@ function decode(candidate: string): Buffer | undefined {
   return Buffer.from(candidate, 'base64');
 }
 
+/**
+ * Whether the chunks of a PNG chain from its signature to an IEND that ends the data: a reading
+ * of the Base64 that lost or gained bytes on the way breaks the chain.
+ */
+function chunksChain(png: Buffer): boolean {
+  let at = PNG_SIGNATURE.length;
+  while (at + 12 <= png.length) {
+    const type = png.toString('latin1', at + 4, at + 8);
+    at += 12 + png.readUInt32BE(at);
+    if (type === 'IEND') return at === png.length;
+  }
+  return false;
+}
+
 /** The normalised Base64 string, or the reason (a sentence fragment) it is not a usable PNG. */
 export function normalisePngBase64(value: string): string | { problem: string } {
   const unwrapped = value.replace(/[\t\n\r\f\v]/g, '');
@@ -17,6 +31,7 @@ export function normalisePngBase64(value: string): string | { problem: string } 
   const candidates = [unwrapped.replace(/ /g, '')];
   if (unwrapped.includes(' ')) candidates.push(unwrapped.trim().replace(/ /g, '+'));
   let problem = 'must be Base64-encoded data';
+  const pngs: string[] = [];
   for (const candidate of candidates) {
     if (candidate.length > Math.ceil(MAX_ICON_BYTES / 3) * 4) {
       return { problem: `may decode to at most ${MAX_ICON_BYTES / 1024} KiB` };
@@ -27,9 +42,13 @@ export function normalisePngBase64(value: string): string | { problem: string } 
       return { problem: `may decode to at most ${MAX_ICON_BYTES / 1024} KiB` };
     }
     if (bytes.length >= PNG_SIGNATURE.length && bytes.subarray(0, 8).equals(PNG_SIGNATURE)) {
-      return candidate;
+      // Both readings may decode (four "+" read as spaces to drop leave whole Base64): the one
+      // whose chunks hold together is the image sent.
+      if (chunksChain(bytes)) return candidate;
+      pngs.push(candidate);
+    } else {
+      problem = 'must be a PNG image';
     }
-    problem = 'must be a PNG image';
   }
-  return { problem };
+  return pngs[0] ?? { problem };
 }
