@@ -112,11 +112,14 @@ function openNoFollow(path: string, flags: number, mode?: number): number {
   }
 }
 
-/** Sets the mode of a file or directory through a handle opened without following symlinks. */
+/**
+ * Sets the mode of a file or directory through a handle opened without following symlinks. One
+ * that has it already is left alone, so that a read-only data dir can still be read.
+ */
 export async function chmodNoFollow(path: string, mode: number): Promise<void> {
   const fd = openNoFollow(path, O_RDONLY | O_NONBLOCK);
   try {
-    fchmodSync(fd, mode);
+    if ((fstatSync(fd).mode & 0o7777) !== mode) fchmodSync(fd, mode);
   } catch (error) {
     // An error of a call on a handle names no file: name it (EPERM on a directory of another
     // owner is a start-up failure to explain in one line, not a stack trace).

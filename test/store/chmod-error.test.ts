@@ -1,12 +1,14 @@
-// A chmod the system refuses (EPERM: the directory belongs to another user) names its path, so
-// that start-up explains it in one line instead of a stack trace. fchmod is refused here by a
-// mock: a test running as root would be allowed it.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+// A chmod the system refuses (EPERM: the directory belongs to another user; EROFS: a read-only
+// mount) names its path, so that start-up explains it in one line instead of a stack trace, and
+// is not even tried where the mode is right already. fchmod is refused here by a mock: a test
+// running as root would be allowed it.
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 import { startupFailure } from '../../src/cli/serve.ts';
 import { loadConfig } from '../../src/config.ts';
+import { createFileSessionRecords } from '../../src/accounts/session-files.ts';
 import { repairDirMode } from '../../src/store/atomic-file.ts';
 
 vi.mock('node:fs', async (importOriginal) => {
@@ -38,4 +40,15 @@ it('names the directory when its mode cannot be repaired, and start-up says so i
   expect(startupFailure(error, config)).toBe(
     `linkbroker: cannot use the data dir ${dir} (LINKBROKER_DATA_DIR): operation not permitted (${accounts})`,
   );
+});
+
+it('tries no chmod where the mode is right: whmapi1 reads a read-only data dir', async () => {
+  dir = await mkdtemp(join(tmpdir(), 'linkbroker-chmod-'));
+  for (const name of ['sessions', 'locks']) {
+    await mkdir(join(dir, name));
+    await chmod(join(dir, name), 0o700);
+  }
+  const records = await createFileSessionRecords(dir);
+  expect(await records.get('0'.repeat(64))).toBeUndefined();
+  await expect(repairDirMode(join(dir, 'sessions'), 0o700)).resolves.toBeUndefined();
 });
