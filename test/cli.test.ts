@@ -315,6 +315,27 @@ describe('linkbroker whmapi1', () => {
     expect(admin.token).toBe('p+q');
   });
 
+  it('ends quietly with its own exit code when the reader of its output stops early', async () => {
+    await run(['whmapi1', 'createacct', 'username=erin', 'domain=erin.example.com']);
+    for (const [args, expected] of [
+      [['listaccts'], 0],
+      [['list_integration_links', 'user=nobody'], 1],
+    ] as const) {
+      // The read end is gone before the command prints anything: its write meets EPIPE.
+      const child = spawn(process.execPath, [BIN, 'whmapi1', ...args], {
+        env: { ...process.env, LINKBROKER_DATA_DIR: dataDir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      expect({ code, stderr }).toEqual({ code: expected, stderr: '' });
+    }
+  });
+
   it('answers an unknown function without creating anything in the data dir', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'linkbroker-cli-empty-'));
     const { code, stdout } = await run(['whmapi1', 'nosuch_function'], {
