@@ -604,6 +604,62 @@ describe('with the partner client and sleep injected through startServer', () =>
   });
 });
 
+describe('a caller that goes away', () => {
+  /** A session cookie for USER, through create_user_session and its login URL. */
+  async function sessionCookie(): Promise<string> {
+    const answer = await whm(server, 'create_user_session', { user: USER });
+    const res = await fetch(answer.data.url, { redirect: 'manual' });
+    await res.body?.cancel();
+    const cookie = /^cpsession=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+    expect(cookie).toBeTruthy();
+    return `cpsession=${cookie}`;
+  }
+
+  /** The autologin log line of `app`, once the launch has ended. */
+  async function endOf(app: string, withinMs: number): Promise<Json> {
+    const deadline = performance.now() + withinMs;
+    while (performance.now() < deadline) {
+      const line = server.logs.find(
+        (l) => l.includes('"msg":"autologin"') && l.includes(`"app":"${app}"`),
+      );
+      if (line) return JSON.parse(line);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`no autologin line for ${app} within ${withinMs} ms`);
+  }
+
+  it.each([
+    ['the click path', 'click'],
+    ['UAPI fetch_url over the session', 'execute'],
+    ['fetch_url through the WHM bridge', 'bridge'],
+  ] as const)('ends the launch on %s at once, with no more partner calls', async (_name, how) => {
+    const app = await createLink(server, {
+      autologin_token_url: partner.autologinUrl({ scenario: 'hang' }),
+      url: FALLBACK,
+    });
+    const cookie = how === 'bridge' ? '' : await sessionCookie();
+    const path = {
+      click: `/integration/index.html?app=${app}`,
+      execute: `/execute/Integration/fetch_url?app=${app}`,
+      bridge: `/json-api/cpanel?cpanel_jsonapi_user=${USER}&cpanel_jsonapi_module=Integration&cpanel_jsonapi_func=fetch_url&cpanel_jsonapi_apiversion=3&app=${app}`,
+    }[how];
+    const headers: Record<string, string> = how === 'bridge' ? AUTH : { cookie };
+    const gone = new AbortController();
+    const started = performance.now();
+    const request = fetch(`${server.url}${path}`, { headers, signal: gone.signal });
+    // Gone once the partner holds the POST (it never answers: the attempt deadline is 10 s).
+    while (postsFor(partner, app).length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    gone.abort();
+    await expect(request).rejects.toThrow();
+    const line = await endOf(app, 3_000);
+    expect(line).toMatchObject({ reason: 'aborted', attempts: 1 });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(postsFor(partner, app)).toHaveLength(1);
+  });
+});
+
 describe('secrecy', () => {
   it('no answer body and no log line of this file ever carried a token', () => {
     // The partner did receive it: the search below is looking for something real.

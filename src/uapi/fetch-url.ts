@@ -28,8 +28,9 @@ export async function fetchUrl(
   broker: LaunchDeps,
   user: string,
   { app }: FetchUrlParams,
+  signal?: AbortSignal,
 ): Promise<FetchUrlData> {
-  const outcome = await launchApp(broker, { user, app, mode: 'wait' });
+  const outcome = await launchApp(broker, { user, app, mode: 'wait', ...(signal && { signal }) });
   switch (outcome.kind) {
     case 'partner':
     case 'fallback':

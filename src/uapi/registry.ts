@@ -21,13 +21,26 @@ export interface UapiFunction {
   params: z.ZodObject;
   /** The shape of `data` on success, for the API reference. */
   data: z.ZodType;
-  /** Runs with the arguments `params` has already validated. */
-  run(deps: UapiDeps, user: string, params: Record<string, unknown>): Promise<unknown>;
+  /**
+   * Runs with the arguments `params` has already validated; `signal` aborts when the caller
+   * went away (a launch then stops calling the partner).
+   */
+  run(
+    deps: UapiDeps,
+    user: string,
+    params: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<unknown>;
 }
 
 export function defineUapiFunction<P extends z.ZodObject>(
   def: { module: string; func: string; summary: string; params: P; data: z.ZodType },
-  run: (deps: UapiDeps, user: string, params: z.output<P>) => Promise<unknown>,
+  run: (
+    deps: UapiDeps,
+    user: string,
+    params: z.output<P>,
+    signal?: AbortSignal,
+  ) => Promise<unknown>,
 ): UapiFunction {
   // Sound: runUapi only calls run with what `params` parsed.
   return { ...def, run: run as UapiFunction['run'] };
@@ -44,7 +57,7 @@ export const uapiFunctions: readonly UapiFunction[] = [
       params: fetchUrlParams,
       data: fetchUrlData,
     },
-    (deps, user, params) => fetchUrl(deps.broker, user, params),
+    (deps, user, params, signal) => fetchUrl(deps.broker, user, params, signal),
   ),
 ];
 
@@ -55,6 +68,7 @@ export async function runUapi(
   func: string,
   args: Record<string, string>,
   requestId: string,
+  signal?: AbortSignal,
 ): Promise<UapiResult> {
   const fn = uapiFunctions.find((f) => f.module === module && f.func === func);
   if (!fn) {
@@ -63,7 +77,7 @@ export async function runUapi(
     );
   }
   try {
-    return uapiSuccess(await fn.run(deps, user, parseParams(fn.params, args)));
+    return uapiSuccess(await fn.run(deps, user, parseParams(fn.params, args), signal));
   } catch (error) {
     if (isPublicError(error)) return uapiFailure(error.message);
     deps.logger.error('uapi function failed', {

@@ -56,6 +56,8 @@ export function createExecuteRoutes(deps: PageDeps): Hono<PageEnv> {
       c.req.param('func'),
       args,
       randomUUID(),
+      // A caller that goes away ends a launch: no more partner calls minting codes for nobody.
+      c.req.raw.signal,
     );
     return c.json(result);
   });

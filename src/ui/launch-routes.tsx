@@ -119,6 +119,8 @@ export function launchResponse(
     user,
     app,
     mode: 'yield',
+    // A browser that went away (closed, navigated elsewhere) ends the launch.
+    signal: c.req.raw.signal,
     ...(from && { startAttempt: from.nextAttempt, waitBudgetMs: from.remainingBudgetMs }),
   }).then((outcome) => answerOutcome(c, deps, user, app, outcome));
 }

@@ -65,18 +65,23 @@ export interface WhmDefinition<P extends z.ZodObject> extends WhmDoc<P> {
   answersSecret?: boolean;
   /** Answers a refused call in the function's own shape (the cPanel bridge); else the envelope. */
   refuse?: (reason: string, args: WhmArgs) => Record<string, unknown>;
+  /** Its work stops when the caller goes away (the bridge's fetch_url runs the broker). */
+  abortable?: boolean;
 }
 
 export interface WhmFunction
   extends Omit<WhmDefinition<z.ZodObject>, 'summary' | 'tag' | 'params'> {
   doc: WhmDoc;
-  /** Runs with the arguments `doc.params` has already validated (see runWhmFunction). */
-  run(params: Record<string, unknown>, deps: WhmDeps): Promise<WhmOutput>;
+  /**
+   * Runs with the arguments `doc.params` has already validated (see runWhmFunction). `signal`
+   * (abortable functions, over HTTP) aborts when the caller went away.
+   */
+  run(params: Record<string, unknown>, deps: WhmDeps, signal?: AbortSignal): Promise<WhmOutput>;
 }
 
 export function defineWhmFunction<P extends z.ZodObject>(
   { name, summary, tag, params, ...rest }: WhmDefinition<P>,
-  run: (params: z.output<P>, deps: WhmDeps) => Promise<WhmOutput>,
+  run: (params: z.output<P>, deps: WhmDeps, signal?: AbortSignal) => Promise<WhmOutput>,
 ): WhmFunction {
   return {
     name,
@@ -118,7 +123,12 @@ interface Ran {
  * account checked first (so an unknown user is the reason even when other arguments are broken
  * too), then the schema, then the generic list arguments.
  */
-async function callFunction(fn: WhmFunction, args: WhmArgs, deps: WhmDeps): Promise<Ran | Refusal> {
+async function callFunction(
+  fn: WhmFunction,
+  args: WhmArgs,
+  deps: WhmDeps,
+  signal: AbortSignal | undefined,
+): Promise<Ran | Refusal> {
   let input = args;
   for (const [alias, param] of fn.aliases ? Object.entries(fn.aliases) : []) {
     if (input[param] !== undefined) continue;
@@ -133,7 +143,7 @@ async function callFunction(fn: WhmFunction, args: WhmArgs, deps: WhmDeps): Prom
   const checked = checkParams(fn.doc.params, input);
   if (!checked.ok) return { refused: checked.reason };
   const plan = fn.list && parseListArgs(args, fn.list);
-  return { output: await fn.run(checked.value, deps), plan };
+  return { output: await fn.run(checked.value, deps, signal), plan };
 }
 
 export async function runWhmFunction(
@@ -142,12 +152,13 @@ export async function runWhmFunction(
   name: string,
   args: WhmArgs,
   requestId?: string,
+  signal?: AbortSignal,
 ): Promise<WhmAnswer> {
   const fn = functions.get(name);
   if (!fn) return failure(name, unknownFunctionReason(name));
   try {
     checkApiVersion(args);
-    const ran = await callFunction(fn, args, deps);
+    const ran = await callFunction(fn, args, deps, signal);
     if ('refused' in ran) {
       return fn.refuse ? fn.refuse(ran.refused, args) : failure(name, ran.refused);
     }

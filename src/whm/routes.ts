@@ -62,7 +62,9 @@ export function createWhmRoutes(deps: WhmRouteDeps): Hono {
       body =
         c.req.method === 'POST' ? bodyText(await readBodyBytes(c, deps.maxBodyBytes)) : undefined;
       const args = parseWhmArgs(query, c.req.header('content-type'), body);
-      envelope = await runWhmFunction(deps.functions, deps, command, args);
+      // Only where it matters: the request's signal costs an AbortController to make.
+      const signal = fn?.abortable ? c.req.raw.signal : undefined;
+      envelope = await runWhmFunction(deps.functions, deps, command, args, undefined, signal);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         // The unread rest of the body makes the connection unusable: close it.

@@ -72,16 +72,17 @@ export default defineWhmFunction(
     params: bridgeParams,
     // fetch_url's answer holds the partner's single-use login URL.
     answersSecret: true,
+    abortable: true,
     refuse: (reason: string, args: WhmArgs) => bridgeAnswer(args, uapiFailure(reason)),
   },
-  async (params, deps) => {
+  async (params, deps, signal) => {
     const user = await requireAccount(deps.store, params.cpanel_jsonapi_user);
     const uapiArgs: Record<string, string> = {};
     for (const [key, value] of Object.entries(params)) {
       if (!BRIDGE_KEYS.test(key) && typeof value === 'string') uapiArgs[key] = value;
     }
     const { cpanel_jsonapi_module: module, cpanel_jsonapi_func: func } = params;
-    const result = await runUapi(deps, user, module, func, uapiArgs, randomUUID());
+    const result = await runUapi(deps, user, module, func, uapiArgs, randomUUID(), signal);
     return { body: bridgeAnswer(params, result) };
   },
 );
