@@ -19,6 +19,7 @@ import { createMemoryLogger } from '../src/log.ts';
 import { type RunningServer, startServer } from '../src/server.ts';
 import { whmFunctions } from '../src/whm/functions/index.ts';
 import { runWhmFunction } from '../src/whm/registry.ts';
+import { makePng } from './helpers/png.ts';
 
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 
@@ -277,6 +278,84 @@ describe('the demo in a real browser', () => {
     await page.close();
     expect(pageErrors).toEqual([]);
   });
+
+  it('wraps long words in labels and headings, and keeps a wide icon’s shape, at 360 and 1280 px', async () => {
+    const deps = server.runtime.deps;
+    const whm = async (name: string, args: Record<string, string>) => {
+      const answer = (await runWhmFunction(whmFunctions, deps, name, {
+        'api.version': '1',
+        ...args,
+      })) as { metadata: { result: number; reason: string }; data?: { url?: string } };
+      expect(answer.metadata.reason).toBe('OK');
+      return answer;
+    };
+    const word = `Supercalifragilistic${'x'.repeat(44)}`; // 64 characters, no break
+    await whm('createacct', { username: 'wrapper', domain: 'wrapper.example.com' });
+    await whm('create_integration_group', {
+      user: 'wrapper',
+      group_id: 'tools',
+      label: word,
+      order: '1',
+    });
+    const link = { user: 'wrapper', subscriber_unique_id: '1', token: 'wrap-token-0123456789' };
+    // billing and upgrade go to the username menu (upgrade to "Need more resources?" too).
+    for (const [app, group] of [
+      ['billing', undefined],
+      ['upgrade', undefined],
+      ['tool', 'tools'],
+    ] as const) {
+      await whm('create_integration_link', {
+        ...link,
+        app,
+        implements: app,
+        ...(group && { group_id: group }),
+        label: `${word} ${app}`,
+        url: 'https://partner.example/',
+        base64_png_image: makePng(16).toString('base64'),
+      });
+    }
+    await whm('create_integration_link', {
+      ...link,
+      app: 'wide',
+      implements: 'wide',
+      group_id: 'tools',
+      label: 'Wide icon',
+      url: 'https://partner.example/',
+      base64_png_image: makePng(160, undefined, 40).toString('base64'),
+    });
+    for (const width of [360, 1280]) {
+      const ctx = await browser.newContext({ viewport: { width, height: 800 } });
+      const page = await ctx.newPage();
+      const login = await whm('create_user_session', { user: 'wrapper' });
+      await page.goto(String(login.data?.url));
+      await page.locator('details.usermenu > summary').click();
+      const sideways = await page.evaluate(() => {
+        const root = (
+          globalThis as unknown as {
+            document: { documentElement: { scrollWidth: number; clientWidth: number } };
+          }
+        ).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
+      await page.screenshot({
+        path: join(ARTIFACTS, `long-labels-${width}px.png`),
+        fullPage: true,
+      });
+      expect(sideways).toBe(0);
+      const fit = await page
+        .locator('.items a', { hasText: 'Wide icon' })
+        .locator('img')
+        .evaluate(
+          (img) =>
+            (
+              globalThis as unknown as { getComputedStyle(e: unknown): { objectFit: string } }
+            ).getComputedStyle(img).objectFit,
+        );
+      expect(fit).toBe('contain');
+      await ctx.close();
+    }
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 
   it('without a session the home page asks to log in', async () => {
     const fresh = await browser.newContext();

@@ -11,7 +11,8 @@ const CSS = `
 :root {
   --bg: #f2f4f7; --panel: #fff; --ink: #1d2939; --muted: #526074; --line: #dfe4ea;
   --head: #17283a; --head-ink: #fff; --accent: #0a66c2; --accent-soft: #e8f1fb;
-  --danger: #b42318; --danger-soft: #fef3f2; --focus: #f5b400; --radius: 10px;
+  --danger: #b42318; --danger-soft: #fef3f2; --focus: #0a66c2; --focus-dark: #f5b400;
+  --radius: 10px;
 }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
@@ -20,6 +21,9 @@ body { margin: 0; background: var(--bg); color: var(--ink);
 a { color: var(--accent); }
 a:focus-visible, button:focus-visible, summary:focus-visible {
   outline: 3px solid var(--focus); outline-offset: 2px; border-radius: 6px; }
+/* The ring must stand out (3:1) from what is around it: yellow on the dark bar, white on blue. */
+.brand:focus-visible, .usermenu > summary:focus-visible { outline-color: var(--focus-dark); }
+.upsell a:focus-visible { outline-color: #fff; }
 .skip { position: absolute; left: -9999px; top: .5rem; }
 .skip:focus { left: .75rem; z-index: 10; background: #fff; color: var(--ink); padding: .5rem .9rem;
   border-radius: 6px; box-shadow: 0 2px 10px rgba(0,0,0,.2); }
@@ -51,9 +55,10 @@ a:focus-visible, button:focus-visible, summary:focus-visible {
 .usermenu-panel ul { list-style: none; margin: 0; padding: 0; }
 .usermenu-panel a, .usermenu-panel button { display: flex; align-items: center; gap: .6rem;
   width: 100%; padding: .5rem .6rem; border-radius: 7px; color: var(--ink); text-decoration: none;
-  font: inherit; background: none; border: 0; cursor: pointer; text-align: left; }
+  font: inherit; background: none; border: 0; cursor: pointer; text-align: left;
+  overflow-wrap: anywhere; min-width: 0; }
 .usermenu-panel a:hover, .usermenu-panel button:hover { background: var(--accent-soft); }
-.usermenu-panel img { width: 24px; height: 24px; flex: none; }
+.usermenu-panel img { width: 24px; height: 24px; flex: none; object-fit: contain; }
 .usermenu-panel hr { border: 0; border-top: 1px solid var(--line); margin: .35rem 0; }
 .menu-heading { font-size: .75rem; text-transform: uppercase; letter-spacing: .06em;
   color: var(--muted); padding: .35rem .6rem .15rem; margin: 0; }
@@ -65,13 +70,14 @@ a:focus-visible, button:focus-visible, summary:focus-visible {
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius);
   margin: 0 0 1.25rem; box-shadow: 0 1px 2px rgba(16,24,40,.04); }
 .panel > h2 { margin: 0; padding: .7rem 1rem; font-size: .98rem; font-weight: 650;
-  border-bottom: 1px solid var(--line); }
+  border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
 .items { list-style: none; margin: 0; padding: .6rem; display: grid; gap: .35rem;
   grid-template-columns: repeat(auto-fill, minmax(11.5rem, 1fr)); }
 .items a { display: flex; align-items: center; gap: .75rem; padding: .55rem .6rem;
   border-radius: 8px; color: var(--ink); text-decoration: none; min-height: 3.25rem; }
 .items a:hover { background: var(--accent-soft); color: var(--accent); }
-.items img { width: 40px; height: 40px; flex: none; }
+/* An icon that is not square keeps its shape inside the square. */
+.items img { width: 40px; height: 40px; flex: none; object-fit: contain; }
 .items span { overflow-wrap: anywhere; }
 
 .info dl { margin: 0; padding: .75rem 1rem 1rem; display: grid; gap: .15rem; }
@@ -83,9 +89,10 @@ a:focus-visible, button:focus-visible, summary:focus-visible {
 .upsell p { margin: .75rem 1rem .25rem; color: #dbe8f7; }
 .upsell ul { list-style: none; margin: 0; padding: .5rem 1rem 1rem; display: grid; gap: .5rem; }
 .upsell a { display: flex; align-items: center; gap: .6rem; padding: .55rem .75rem;
-  border-radius: 8px; background: #fff; color: var(--accent); font-weight: 650; text-decoration: none; }
+  border-radius: 8px; background: #fff; color: var(--accent); font-weight: 650; text-decoration: none;
+  overflow-wrap: anywhere; min-width: 0; }
 .upsell a:hover { background: var(--accent-soft); }
-.upsell img { width: 24px; height: 24px; }
+.upsell img { width: 24px; height: 24px; flex: none; object-fit: contain; }
 
 .empty { padding: 2.25rem 1.5rem; text-align: center; }
 .empty h2 { margin: .75rem 0 .25rem; font-size: 1.15rem; }
