@@ -10,8 +10,8 @@ import { internalErrorReason } from './errors.ts';
 import type { Logger } from './log.ts';
 import { ClientGoneError } from './read-body.ts';
 import type { Store } from './store/store.ts';
-import { createApiDocsRoutes } from './ui/api-docs-routes.tsx';
-import { createUserPages, isPagePath, pageErrorResponse } from './ui/pages.tsx';
+import { API_DOCS_PATH, createApiDocsRoutes } from './ui/api-docs-routes.tsx';
+import { createUserPages, isPagePath, notFoundPage, pageErrorResponse } from './ui/pages.tsx';
 import type { RootCredentials } from './whm/auth.ts';
 import { failure } from './whm/envelope.ts';
 import { whmFunctions } from './whm/functions/index.ts';
@@ -42,10 +42,14 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', createApiDocsRoutes({ functions: whmFunctions, publicUrl: deps.publicUrl }));
 
   app.notFound((c) => {
-    if (c.req.path.includes('/json-api/')) {
-      return c.json(failure('', 'There is no such API endpoint.'), 404);
+    if (c.req.path === '/json-api' || c.req.path.includes('/json-api/')) {
+      const reference = `${deps.publicUrl()}${API_DOCS_PATH}`;
+      return c.json(
+        failure('', `There is no such API endpoint; the API reference is at ${reference}.`),
+        404,
+      );
     }
-    return c.text('Not found', 404);
+    return notFoundPage(c, deps);
   });
 
   app.onError((error, c) => {

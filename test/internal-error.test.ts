@@ -158,15 +158,29 @@ describe('paths under /json-api/ that name no function', () => {
         '/json-api/',
         '/json-api/listaccts/extra',
         '/cpsess0123456789/json-api/',
+        '/json-api',
       ]) {
         const res = await fetch(`${server.url}${path}`, { headers: server.auth });
         expect(res.status).toBe(404);
         expect(await res.json()).toMatchObject({
-          metadata: { result: 0, reason: 'There is no such API endpoint.' },
+          metadata: {
+            result: 0,
+            reason: `There is no such API endpoint; the API reference is at ${server.url}/docs/api.`,
+          },
         });
       }
-      const page = await fetch(`${server.url}/no/such/page`);
-      expect(page.status).toBe(404);
+      // Any other path is a page: readable, with the pages' headers and the way home.
+      for (const path of ['/no/such/page', '/index.html']) {
+        const page = await fetch(`${server.url}${path}`);
+        expect(page.status).toBe(404);
+        expect(page.headers.get('content-type')).toContain('text/html');
+        expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+        expect(page.headers.get('x-frame-options')).toBe('DENY');
+        expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+        const html = await page.text();
+        expect(html).toContain('There is no page at this address');
+        expect(html).toContain('href="/"');
+      }
     } finally {
       await server.stop();
     }

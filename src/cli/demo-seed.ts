@@ -18,6 +18,8 @@ export interface DemoLink {
   behaviour: DemoBehaviour;
   /** Where the link shows: the username menu or a panel (by group label). */
   shownIn: string;
+  /** Where else it shows (an `upgrade` link: the "Need more resources?" box too). */
+  alsoShownIn?: string;
   args: Record<string, string>;
 }
 
@@ -114,6 +116,7 @@ export function demoLinks(partnerUrl: string): DemoLink[] {
       label: 'Upgrade your plan',
       behaviour: 'wait-then-sign-in',
       shownIn: 'username menu',
+      alsoShownIn: '"Need more resources?"',
       args: {
         implements: 'upgrade',
         autologin_token_url: `${autologin}?scenario=retry&times=1&retry=3`,

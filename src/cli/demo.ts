@@ -91,7 +91,8 @@ export async function runDemo(argv: string[]): Promise<number> {
     console.log(`  mock partner: ${partner.url}/`);
     console.log(`  demo account: ${DEMO_USER} (${links.length} links)`);
     for (const link of links) {
-      console.log(`    ${link.app.padEnd(12)} ${link.behaviour.padEnd(18)} ${link.shownIn}`);
+      const shown = link.alsoShownIn ? `${link.shownIn} and ${link.alsoShownIn}` : link.shownIn;
+      console.log(`    ${link.app.padEnd(12)} ${link.behaviour.padEnd(18)} ${shown}`);
     }
     console.log('');
     console.log('  Open the demo control panel (single use, valid for 5 minutes):');

@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { type RunningServer, startServer } from '../server.ts';
 import { StoreIntegrityError } from '../store/store.ts';
+import { API_DOCS_PATH } from '../ui/api-docs-routes.tsx';
 import { shownArgument } from './argv.ts';
 
 const SERVE_USAGE = `usage: linkbroker serve
@@ -101,7 +102,9 @@ export function printBanner(running: RunningServer): void {
   const { generated } = running.runtime;
   console.log(`linkbroker listening on ${running.listenUrl}`);
   if (running.url !== running.listenUrl) console.log(`  public URL: ${running.url}`);
-  console.log(`  WHM API: ${running.url}/json-api/`);
+  console.log(
+    `  WHM API: ${running.url}/json-api/FUNCTION (reference: ${running.url}${API_DOCS_PATH})`,
+  );
   if (generated.rootPassword) {
     console.log(`  root password (generated, shown only once): ${generated.rootPassword}`);
   }

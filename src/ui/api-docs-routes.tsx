@@ -7,6 +7,9 @@ import { ApiReferencePage } from './api-reference.tsx';
 import { type PageEnv, pageNonce, pageSecurity, setBase } from './page-env.ts';
 import { sendPage } from './render.tsx';
 
+/** Where the readable API reference is. */
+export const API_DOCS_PATH = '/docs/api';
+
 export interface ApiDocsDeps {
   functions: WhmFunctions;
   publicUrl(): string;
@@ -36,8 +39,8 @@ export function createApiDocsRoutes(deps: ApiDocsDeps): Hono<PageEnv> {
     }),
   );
 
-  docs.use('/docs/api', pageSecurity());
-  docs.get('/docs/api', (c) => {
+  docs.use(API_DOCS_PATH, pageSecurity());
+  docs.get(API_DOCS_PATH, (c) => {
     setBase(c, deps);
     return sendPage(c, <ApiReferencePage doc={current().doc} nonce={pageNonce(c)} />);
   });

@@ -61,6 +61,27 @@ export function isPagePath(path: string): boolean {
   );
 }
 
+/** A path that is no page: a readable page, with the pages' headers and the way home. */
+export function notFoundPage(
+  c: Context,
+  deps: { publicUrl(): string },
+): Response | Promise<Response> {
+  const page = c as PageContext;
+  setBase(page, deps);
+  return sendPage(
+    page,
+    <MessagePage
+      nonce={pageNonce(page)}
+      title="Page not found"
+      heading="There is no page at this address"
+      actions={<HomeLink />}
+    >
+      <p>Check the address, or start again from your control panel.</p>
+    </MessagePage>,
+    404,
+  );
+}
+
 /** An unexpected error on a page path: a readable page with the request id (or UAPI JSON). */
 export function pageErrorResponse(
   c: Context,

@@ -6,9 +6,9 @@ import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
+import { createFileSessionRecords } from '../../src/accounts/session-files.ts';
 import { startupFailure } from '../../src/cli/serve.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createFileSessionRecords } from '../../src/accounts/session-files.ts';
 import { repairDirMode } from '../../src/store/atomic-file.ts';
 
 vi.mock('node:fs', async (importOriginal) => {
