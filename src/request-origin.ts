@@ -13,6 +13,31 @@ export function startedElsewhere(c: Context): boolean {
   return site === 'cross-site' || site === 'same-site';
 }
 
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * For a navigation that acts at once (the click path): whether it may have been started by a
+ * page of another origin. Sec-Fetch-Site decides where a browser sends it: over HTTPS and to
+ * localhost. Over plain HTTP to another host no browser sends it, so only a Referer of this
+ * server's own pages (they send one: Referrer-Policy same-origin) shows the click came from
+ * here; no Referer, or another's, may be a sibling site's page (an <img> the Lax cookie
+ * reaches) and asks first. A request to a loopback host without the header is no browser's.
+ */
+export function mayBeStartedElsewhere(c: Context, publicUrl: string): boolean {
+  if (c.req.header('sec-fetch-site') !== undefined) return startedElsewhere(c);
+  const here = new URL(c.req.url);
+  if (LOOPBACK_HOSTS.has(here.hostname) || here.hostname.endsWith('.localhost')) return false;
+  const referer = c.req.header('referer');
+  if (referer === undefined) return true;
+  let from: string;
+  try {
+    from = new URL(referer).origin;
+  } catch {
+    return true;
+  }
+  return from !== here.origin && from !== new URL(publicUrl).origin;
+}
+
 /**
  * An Origin header naming another origin than this server's: the one the request reached, or its
  * public URL. "null" (a sandboxed or data: page) is another origin too. No Origin is no page.

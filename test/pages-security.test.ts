@@ -628,6 +628,27 @@ describe('the click path', () => {
     }
   });
 
+  it('over plain HTTP to a named host (no Sec-Fetch-Site), launches only from its own pages', async () => {
+    const cookie = await logIn('alice');
+    const before = partner.requests.length;
+    const host = { host: 'panel.example.com' };
+    // No Referer (an <img referrerpolicy=no-referrer>, a bookmark), or a sibling site's page.
+    for (const headers of [host, { ...host, referer: 'http://customer.example.com/shop' }]) {
+      const res = await launch('instant', cookie, '', headers);
+      expect(res.status).toBe(200);
+      expect(res.body).toContain('Open instant?');
+      expect(res.body).toContain('did not start from your control panel');
+    }
+    expect(partner.requests.length).toBe(before);
+    // A page of its own, by the address it was reached at or by its public URL.
+    for (const referer of ['http://panel.example.com/', `${server.url}/`]) {
+      const res = await launch('instant', cookie, '', { ...host, referer });
+      expect(res.status).toBe(302);
+    }
+    // A client with no Sec-Fetch-Site on a loopback address is no browser: it launches.
+    expect((await launch('instant', cookie)).status).toBe(302);
+  });
+
   it('refuses bad app names with a page', async () => {
     const res = await launch('../etc', await logIn('alice'));
     expect(res.status).toBe(400);

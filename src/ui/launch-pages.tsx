@@ -115,8 +115,8 @@ export function ConfirmPage(props: { nonce: string; app: string; label: string }
       }
     >
       <p>
-        Another website sent you here to sign you in to {props.label}. Continue only if you meant to
-        open it.
+        This sign-in to {props.label} did not start from your control panel: another website, a
+        bookmark or a typed address sent you here. Continue only if you meant to open it.
       </p>
     </MessagePage>
   );

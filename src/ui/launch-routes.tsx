@@ -17,7 +17,7 @@ import {
 import { shownLabel } from '../links/menu-order.ts';
 import { appParam } from '../links/schema.ts';
 import { launchPath } from '../links/users-links.ts';
-import { startedElsewhere } from '../request-origin.ts';
+import { mayBeStartedElsewhere } from '../request-origin.ts';
 import {
   ConfirmPage,
   LaunchProblemPage,
@@ -214,7 +214,7 @@ export function createLaunchRoutes(deps: PageDeps): Hono<PageEnv> {
       return c.body(null, 200);
     }
 
-    if (startedElsewhere(c)) {
+    if (mayBeStartedElsewhere(c, deps.publicUrl())) {
       const link = await deps.store.getLink(user, app);
       if (!link) {
         logAnswered(deps, { outcome: 'refused', reason: 'no-link', status: 404, user, app });
