@@ -247,6 +247,23 @@ describe('the login URL', () => {
     expect(again.headers['set-cookie']).toBeUndefined();
   });
 
+  it('used again by the browser that used it (a reload, Back), goes home in its session', async () => {
+    const url = new URL(await loginUrl('alice', 'instant'));
+    const first = await call(`${url.pathname}${url.search}`);
+    expect(first.status).toBe(302);
+    const cookie = /^cpsession=([^;]+)/.exec(first.headers['set-cookie'] ?? '')?.[1];
+    const before = partner.requests.length;
+    const reload = await call(`${url.pathname}${url.search}`, { cookie: `cpsession=${cookie}` });
+    expect(reload.status).toBe(302);
+    expect(reload.headers.location).toBe('/');
+    expect(reload.headers['referrer-policy']).toBe('no-referrer');
+    expect(reload.headers['set-cookie']).toBeUndefined();
+    // Going home launches nothing again.
+    expect(partner.requests.length).toBe(before);
+    const home = await call('/', { cookie: `cpsession=${cookie}` });
+    expect(home.status).toBe(200);
+  });
+
   it('expires after 300 s', async () => {
     const fresh = new URL(await loginUrl('alice'));
     const stale = new URL(await loginUrl('alice'));

@@ -53,6 +53,12 @@ export function createAccountRoutes(deps: PageDeps): Hono<PageEnv> {
     // A login made for an account that is gone (or was given to someone else since) opens nothing.
     const valid = opened !== undefined && (await sessionAccountExists(deps, opened.session));
     if (opened && !valid) await deps.sessions.end(opened.sessionId);
+    // A reload (or Back) of a login URL this browser already used: its live session carries on
+    // at home, rather than being told that the link expired.
+    if (!opened && c.get('session')) {
+      c.header('Referrer-Policy', 'no-referrer');
+      return c.redirect(pageLink(c, '/'), 302);
+    }
     if (!opened || !valid) {
       return sendPage(
         c,
