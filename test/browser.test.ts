@@ -267,6 +267,32 @@ describe('the demo in a real browser', () => {
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it('closes the username menu on Escape (focus back on it) and on a click outside it', async () => {
+    const page = await logIn(context);
+    const menu = page.locator('details.usermenu');
+    const isOpen = () => menu.evaluate((d) => (d as unknown as { open: boolean }).open);
+    await page.locator('details.usermenu > summary').focus();
+    await page.keyboard.press('Enter');
+    await expect(isOpen()).resolves.toBe(true);
+    await page.keyboard.press('Escape');
+    await expect(isOpen()).resolves.toBe(false);
+    const focused = await page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { activeElement: { tagName: string } } }).document
+          .activeElement.tagName,
+    );
+    expect(focused).toBe('SUMMARY');
+    await page.locator('details.usermenu > summary').click();
+    await expect(isOpen()).resolves.toBe(true);
+    // Inside, it stays open; outside, it closes.
+    await page.locator('.usermenu-panel .menu-heading').click();
+    await expect(isOpen()).resolves.toBe(true);
+    await page.locator('h1').click();
+    await expect(isOpen()).resolves.toBe(false);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('logs out from the username menu', async () => {
     const page = await logIn(context);
     await page.locator('details.usermenu > summary').click();

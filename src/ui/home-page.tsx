@@ -21,6 +21,21 @@ function LaunchLink(props: { item: MenuItem }) {
   );
 }
 
+// The username menu is a <details>, which works without JavaScript; with it, the menu also closes
+// as menus do: on Escape (focus back on its button) and on a click or focus outside it.
+const MENU_SCRIPT = `(() => {
+  const menu = document.querySelector('details.usermenu');
+  if (!menu) return;
+  const close = () => { menu.open = false; };
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || !menu.open) return;
+    close();
+    menu.querySelector('summary').focus();
+  });
+  document.addEventListener('click', (e) => { if (menu.open && !menu.contains(e.target)) close(); });
+  document.addEventListener('focusin', (e) => { if (menu.open && !menu.contains(e.target)) close(); });
+})();`;
+
 export function UserMenu(props: { user: string; securityToken: string; items: MenuItem[] }) {
   return (
     <nav aria-label="Account">
@@ -138,6 +153,7 @@ export function HomePage(props: {
           ) : null}
         </aside>
       </div>
+      <script nonce={props.nonce} dangerouslySetInnerHTML={{ __html: MENU_SCRIPT }} />
     </Layout>
   );
 }
