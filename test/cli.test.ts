@@ -336,6 +336,24 @@ describe('linkbroker whmapi1', () => {
     }
   });
 
+  it('leaves an empty data dir empty when it refuses a call, and lays it out when one succeeds', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'linkbroker-cli-empty-'));
+    const env = { LINKBROKER_DATA_DIR: empty };
+    const refused = await run(['whmapi1', 'list_integration_links', 'user=nobody1'], env);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout).metadata.reason).toBe(
+      'You do not have a user named “nobody1”.',
+    );
+    expect(await readdir(empty)).toEqual([]);
+    const created = await run(
+      ['whmapi1', 'createacct', 'username=fay', 'domain=fay.example.com'],
+      env,
+    );
+    expect(created.code).toBe(0);
+    expect(await readdir(empty)).toContain('accounts');
+    await rm(empty, { recursive: true, force: true });
+  });
+
   it('answers an unknown function without creating anything in the data dir', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'linkbroker-cli-empty-'));
     const { code, stdout } = await run(['whmapi1', 'nosuch_function'], {

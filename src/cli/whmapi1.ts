@@ -1,7 +1,7 @@
 // `linkbroker whmapi1 FUNCTION key=value…`: runs a WHM API 1 function directly on the data dir,
 // without HTTP, and prints the JSON envelope — like cPanel's own whmapi1.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createFileSessionRecords } from '../accounts/session-files.ts';
 import { createSessions } from '../accounts/sessions.ts';
 import { createLogger } from '../log.ts';
@@ -157,8 +157,25 @@ export async function runWhmapi1(argv: string[]): Promise<number> {
       args,
     );
     console.log(JSON.stringify(answer, null, indent || undefined));
-    return answerSucceeded(answer) ? 0 : 1;
+    if (answerSucceeded(answer)) return 0;
+    // A refused call changes nothing: a data dir that was empty is left empty again.
+    if (entries.length === 0) removeEmptyDirs(dataDir);
+    return 1;
   } finally {
     await broker.partner.close();
+  }
+}
+
+/** Removes the empty directories inside `dir`, deepest first; anything holding a file stays. */
+function removeEmptyDirs(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const path = join(dir, entry.name);
+    removeEmptyDirs(path);
+    try {
+      rmdirSync(path);
+    } catch {
+      // Not empty (another process wrote meanwhile): it stays.
+    }
   }
 }
