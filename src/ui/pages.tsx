@@ -1,6 +1,8 @@
 // The end-user side as one sub-app: login, home, logout, icons, the click path and UAPI over the
 // session. An unexpected error becomes a readable page with a request id (or UAPI JSON).
 import { type Context, Hono } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { internalErrorReason } from '../errors.ts';
 import { uapiFailure } from '../uapi/result.ts';
 import { createAccountRoutes } from './account-routes.tsx';
@@ -61,23 +63,41 @@ export function isPagePath(path: string): boolean {
   );
 }
 
+/**
+ * A message page with the way home, from the app's own handlers (not found, errors), which run
+ * outside the page routes: the base path and the page headers are set here.
+ */
+function sendHomeMessage(
+  c: Context,
+  deps: { publicUrl(): string },
+  message: { title: string; heading: string; tone?: 'error'; text: Child },
+  status: ContentfulStatusCode,
+): Response | Promise<Response> {
+  const page = c as PageContext;
+  setBase(page, deps);
+  const { text, ...props } = message;
+  return sendPage(
+    page,
+    <MessagePage nonce={pageNonce(page)} {...props} actions={<HomeLink />}>
+      <p>{text}</p>
+    </MessagePage>,
+    status,
+  );
+}
+
 /** A path that is no page: a readable page, with the pages' headers and the way home. */
 export function notFoundPage(
   c: Context,
   deps: { publicUrl(): string },
 ): Response | Promise<Response> {
-  const page = c as PageContext;
-  setBase(page, deps);
-  return sendPage(
-    page,
-    <MessagePage
-      nonce={pageNonce(page)}
-      title="Page not found"
-      heading="There is no page at this address"
-      actions={<HomeLink />}
-    >
-      <p>Check the address, or start again from your control panel.</p>
-    </MessagePage>,
+  return sendHomeMessage(
+    c,
+    deps,
+    {
+      title: 'Page not found',
+      heading: 'There is no page at this address',
+      text: 'Check the address, or start again from your control panel.',
+    },
     404,
   );
 }
@@ -91,23 +111,15 @@ export function pageErrorResponse(
   if (c.req.path.includes('/execute/')) {
     return c.json(uapiFailure(internalErrorReason(requestId)), 500);
   }
-  // Page paths run pageMiddleware, so this is a page context.
-  const page = c as PageContext;
-  setBase(page, deps);
-  return sendPage(
-    page,
-    <MessagePage
-      nonce={pageNonce(page)}
-      tone="error"
-      title="Something went wrong"
-      heading="Something went wrong on our side"
-      actions={<HomeLink />}
-    >
-      <p>
-        Please try again in a moment. If it keeps happening, quote this reference to your hosting
-        provider: {requestId}.
-      </p>
-    </MessagePage>,
+  return sendHomeMessage(
+    c,
+    deps,
+    {
+      tone: 'error',
+      title: 'Something went wrong',
+      heading: 'Something went wrong on our side',
+      text: `Please try again in a moment. If it keeps happening, quote this reference to your hosting provider: ${requestId}.`,
+    },
     500,
   );
 }
